@@ -1,0 +1,48 @@
+// Creates and configures the application exactly as production runs it; tests and tools call this too.
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { bodyParserErrorMiddleware } from './common/body-parser-errors';
+import { correlationIdMiddleware } from './common/correlation-id.middleware';
+
+export const BODY_LIMIT = '64kb';
+
+export interface CreateAppOptions {
+  logger?: LogLevel[] | false;
+}
+
+export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    logger: options.logger ?? ['log', 'warn', 'error'],
+    abortOnError: false,
+  });
+  configureApp(app);
+  return app;
+}
+
+export function configureApp(app: NestExpressApplication): void {
+  app.disable('x-powered-by');
+  // Before the body parser, so even a 400 INVALID_JSON or 413 carries x-correlation-id.
+  app.use(correlationIdMiddleware);
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.use(bodyParserErrorMiddleware);
+  app.enableShutdownHooks();
+  setUpSwagger(app);
+}
+
+function setUpSwagger(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Bloom Telemetry')
+      .setDescription('Observability backend of the Bloom DeFi agent devnet')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+}

@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { ResponseEnvelopeInterceptor } from './common/response-envelope.interceptor';
+import { createValidationPipe } from './common/validation.pipe';
+import { appConfig } from './config/app.config';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { DatabaseModule } from './database/database.module';
+import { DefiModule } from './defi/defi.module';
+import { DevnetStatsModule } from './devnet-stats/devnet-stats.module';
+import { ExecutionsModule } from './executions/executions.module';
+import { FeesModule } from './fees/fees.module';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RequestLogModule } from './request-log/request-log.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
+import { UsersModule } from './users/users.module';
+
+@Module({
+  imports: [
+    // Env comes from the process environment only (no .env file), validated when the app is created.
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
+    ScheduleModule.forRoot(),
+    DatabaseModule,
+    MetricsModule,
+    RequestLogModule,
+    HealthModule,
+    UsersModule,
+    SessionsModule,
+    FeesModule,
+    ExecutionsModule,
+    TelemetryModule,
+    DevnetStatsModule,
+    DefiModule,
+    DashboardModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+    { provide: APP_INTERCEPTOR, useClass: ResponseEnvelopeInterceptor },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,47 @@
+// Every machine-readable error code the API answers with, in one place (documented in the README).
+export const ErrorCode = {
+  // 400
+  BAD_REQUEST: 'BAD_REQUEST',
+  VALIDATION_ERROR: 'VALIDATION_ERROR',
+  INVALID_JSON: 'INVALID_JSON',
+  // 401 / 403
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  // 404
+  NOT_FOUND: 'NOT_FOUND',
+  // 409
+  CONFLICT: 'CONFLICT',
+  // 413
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  // 415
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  // 429
+  RATE_LIMITED: 'RATE_LIMITED',
+  // 5xx
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+} as const;
+
+export type ErrorCodeValue = string;
+
+/** Body for Nest's HTTP exceptions: `throw new NotFoundException(apiError('SESSION_NOT_FOUND', '…'))`. */
+export function apiError(code: ErrorCodeValue, message: string): { code: string; message: string } {
+  return { code, message };
+}
+
+/** Default code of a status when the thrower named none. */
+export function defaultCodeForStatus(status: number): string {
+  switch (status) {
+    case 400: return ErrorCode.BAD_REQUEST;
+    case 401: return ErrorCode.UNAUTHORIZED;
+    case 403: return ErrorCode.FORBIDDEN;
+    case 404: return ErrorCode.NOT_FOUND;
+    case 409: return ErrorCode.CONFLICT;
+    case 413: return ErrorCode.PAYLOAD_TOO_LARGE;
+    case 415: return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+    case 429: return ErrorCode.RATE_LIMITED;
+    case 503: return ErrorCode.SERVICE_UNAVAILABLE;
+    default: return status >= 500 ? ErrorCode.INTERNAL_ERROR : `HTTP_${status}`;
+  }
+}

@@ -1,0 +1,53 @@
+// Typed, validated configuration, read once per application instance (so each test boot sees its own env).
+import { registerAs } from '@nestjs/config';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EnvironmentVariables, validateEnv } from './env.validation';
+
+export interface AppConfig {
+  port: number;
+  db: { path: string; url?: string };
+  salt?: string;
+  consoleEvents: boolean;
+  adminToken?: string;
+  feeBps: number;
+  showExecutionMetrics: boolean;
+  sessionTtlS: number;
+  sessionDomain?: string;
+  chain: { rpcUrl?: string; chainId: number; aavePoolAddress?: string };
+  requestLog: { enabled: boolean; retentionHours: number };
+  rateLimitPerMin: number;
+  executionAdapters: string[];
+  version: string;
+}
+
+/** The version in the project's package.json, found from here whether running from src/ or dist/src/. */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
+}
+
+export function toAppConfig(env: EnvironmentVariables): AppConfig {
+  return {
+    port: env.PORT,
+    db: { path: env.TELEMETRY_DB_PATH, url: env.TELEMETRY_DB_URL },
+    salt: env.TELEMETRY_SALT,
+    consoleEvents: env.TELEMETRY_CONSOLE,
+    adminToken: env.TELEMETRY_ADMIN_TOKEN,
+    feeBps: env.BLOSSOM_FEE_BPS,
+    showExecutionMetrics: env.SHOW_EXECUTION_METRICS || env.VITE_SHOW_EXECUTION_METRICS === true,
+    sessionTtlS: env.SESSION_TTL_S,
+    sessionDomain: env.SESSION_DOMAIN,
+    chain: { rpcUrl: env.ETH_RPC_URL, chainId: env.CHAIN_ID, aavePoolAddress: env.AAVE_POOL_ADDRESS },
+    requestLog: { enabled: env.REQUEST_LOG_ENABLED, retentionHours: env.REQUEST_LOG_RETENTION_HOURS },
+    rateLimitPerMin: env.RATE_LIMIT_PER_MIN,
+    executionAdapters: env.EXECUTION_ADAPTERS,
+    version: packageVersion(),
+  };
+}
+
+/** Inject with `@Inject(appConfig.KEY) config: AppConfig`. */
+export const appConfig = registerAs('app', (): AppConfig => toAppConfig(validateEnv(process.env)));

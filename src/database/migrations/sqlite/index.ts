@@ -1,0 +1,5 @@
+// SQLite migration history, in order. New entries come from `npm run migration:generate`, reviewed by hand.
+import { InitialSchema1795730793677 } from './1795730793677-InitialSchema';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const SQLITE_MIGRATIONS: Function[] = [InitialSchema1795730793677];

@@ -1,0 +1,27 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/columns';
+
+/** A wallet, known only by the HMAC of its lower-cased address. */
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Index('UQ_users_address_hash', { unique: true })
+  @Column({ name: 'address_hash', type: 'varchar', length: 64 })
+  addressHash: string;
+
+  @Index('IDX_users_first_seen_at')
+  @EpochMsColumn('first_seen_at')
+  firstSeenAt: number;
+
+  @Index('IDX_users_last_seen_at')
+  @EpochMsColumn('last_seen_at')
+  lastSeenAt: number;
+
+  @Column({ type: 'varchar', length: 32, default: 'siwe' })
+  source: string;
+
+  @Column({ type: 'simple-json', nullable: true })
+  notes: Record<string, unknown> | null;
+}

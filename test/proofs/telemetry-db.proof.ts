@@ -1,0 +1,123 @@
+// Proof gate `prove:telemetry:db`: migrations on a fresh file, CRUD of each table through its entity, aggregation.
+import { rmSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { ENTITIES } from '../../src/database/entities';
+import { Execution } from '../../src/executions/execution.entity';
+import { TokenTotal } from '../../src/executions/token-total.entity';
+import { MetricsRollup } from '../../src/metrics/metrics-rollup.entity';
+import { RolledHour } from '../../src/metrics/rolled-hour.entity';
+import { RequestLog } from '../../src/request-log/request-log.entity';
+import { Session } from '../../src/sessions/session.entity';
+import { SiweNonce } from '../../src/sessions/siwe-nonce.entity';
+import { Setting } from '../../src/settings/setting.entity';
+import { TrafficRun } from '../../src/telemetry/traffic-run.entity';
+import { User } from '../../src/users/user.entity';
+import { tempDbPath } from '../support/app';
+import { proofGate } from '../support/proof';
+
+const gate = proofGate('telemetry DB');
+const temp = tempDbPath();
+const ds = new DataSource({ ...buildDataSourceOptions({ path: temp.dbPath }), migrationsRun: false, logging: false });
+const now = Date.now();
+
+beforeAll(() => ds.initialize());
+afterAll(async () => {
+  await ds.destroy();
+  rmSync(temp.dir, { recursive: true, force: true });
+});
+
+/** Insert, read back, update, delete: the generic life of one row. */
+async function crud<T extends object>(entity: new () => T, row: Partial<T>, change: Partial<T>, key: Partial<T>): Promise<void> {
+  const repo = ds.getRepository(entity);
+  await repo.insert(row as never);
+  expect(await repo.findOneByOrFail(key as never)).toMatchObject(row);
+  await repo.update(key as never, change as never);
+  expect(await repo.findOneByOrFail(key as never)).toMatchObject(change);
+  await repo.delete(key as never);
+  expect(await repo.countBy(key as never)).toBe(0);
+}
+
+gate.check('migrations apply on a fresh file and create every table', async () => {
+  const applied = await ds.runMigrations();
+  expect(applied.length).toBeGreaterThan(0);
+  const tables = (await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)) as { name: string }[];
+  const names = tables.map((t) => t.name);
+  for (const meta of ENTITIES.map((e) => ds.getMetadata(e))) expect(names).toContain(meta.tableName);
+});
+
+gate.check('users: CRUD', () =>
+  crud(User, { addressHash: 'a'.repeat(64), firstSeenAt: now, lastSeenAt: now, source: 'siwe', notes: { via: 'proof' } }, { lastSeenAt: now + 1 }, { addressHash: 'a'.repeat(64) }));
+
+gate.check('sessions: CRUD', async () => {
+  const user = await ds.getRepository(User).save({ addressHash: 'b'.repeat(64), firstSeenAt: now, lastSeenAt: now });
+  await crud(Session, { userId: user.id, keyHash: 'c'.repeat(64), status: 'active', createdAt: now, expiresAt: now + 1000, revokedAt: null }, { status: 'revoked', revokedAt: now + 5 }, { keyHash: 'c'.repeat(64) });
+});
+
+gate.check('siwe_nonces: CRUD', () => crud(SiweNonce, { nonce: 'n1', expiresAt: now + 1000, usedAt: null }, { usedAt: now }, { nonce: 'n1' }));
+
+gate.check('executions: CRUD with an amount beyond 2^64 kept exact', async () => {
+  const user = await ds.getRepository(User).findOneByOrFail({ addressHash: 'b'.repeat(64) });
+  const amount = 2n ** 200n + 12345n;
+  await crud(Execution,
+    { id: '00000000-0000-4000-8000-000000000001', userId: user.id, sessionId: null, correlationId: null, action: 'native-transfer', token: 'ETH', amountUnits: amount, feeBps: 25, feeUnits: null, status: 'prepared', txHash: null, blockNumber: null, errorCode: null, errorMessage: null, latencyMs: null, createdAt: now, updatedAt: now },
+    { status: 'confirmed', feeUnits: (amount * 25n) / 10000n, txHash: '0x' + 'd'.repeat(64), blockNumber: 7 },
+    { id: '00000000-0000-4000-8000-000000000001' });
+});
+
+gate.check('token_totals: CRUD', () => crud(TokenTotal, { token: 'USDC', confirmedCount: 1, amountUnits: 10n ** 30n, feeUnits: 7n }, { confirmedCount: 2, amountUnits: 10n ** 30n + 1n }, { token: 'USDC' }));
+
+gate.check('request_log: CRUD', async () => {
+  const repo = ds.getRepository(RequestLog);
+  const row = await repo.save({ ts: now, method: 'GET', route: '/health', status: 200, durationMs: 1.25, userHash: null, runId: 'run-1', correlationId: 'c-1', errorCode: null });
+  await crud(RequestLog, { ts: now, method: 'POST', route: '/x', status: 404, durationMs: 2, userHash: null, runId: null, correlationId: null, errorCode: 'NOT_FOUND' }, { status: 400 }, { route: '/x' });
+  await repo.delete({ id: row.id });
+});
+
+gate.check('metrics_rollup: CRUD', () =>
+  crud(MetricsRollup, { hourStart: 3_600_000, route: '*', method: '*', requests: 3, ok: 2, clientErrors: 1, serverErrors: 1, rateLimited: 0, avgMs: 1, p50Ms: 1, p95Ms: 2, p99Ms: 2, maxMs: 2, uniqueUsers: 1 }, { requests: 4 }, { hourStart: 3_600_000, route: '*', method: '*' }));
+
+gate.check('rolled_hours: CRUD', () => crud(RolledHour, { hourStart: 7_200_000, requests: 0, rolledAt: now }, { requests: 1 }, { hourStart: 7_200_000 }));
+
+gate.check('traffic_runs: CRUD', () =>
+  crud(TrafficRun, { runId: 'run-1', kind: 'load-test', params: { users: 1 }, startedAt: now, endedAt: now + 1, requests: 10, okPct: 100, p50Ms: 1, p95Ms: 2, p99Ms: 3, http5xx: 0, topError: null, summary: {} }, { okPct: 99.5 }, { runId: 'run-1' }));
+
+gate.check('settings: CRUD', () => crud(Setting, { key: 'k', value: 'v' }, { value: 'w' }, { key: 'k' }));
+
+gate.check('unique constraints reject duplicates (users.address_hash, sessions.key_hash, executions.tx_hash, traffic_runs.run_id)', async () => {
+  const users = ds.getRepository(User);
+  await users.insert({ addressHash: 'e'.repeat(64), firstSeenAt: now, lastSeenAt: now });
+  await expect(users.insert({ addressHash: 'e'.repeat(64), firstSeenAt: now, lastSeenAt: now })).rejects.toThrow(/users\.address_hash/);
+  const user = await users.findOneByOrFail({ addressHash: 'e'.repeat(64) });
+  const session = { userId: user.id, keyHash: 'f'.repeat(64), status: 'active' as const, createdAt: now, expiresAt: now };
+  await ds.getRepository(Session).insert({ ...session });
+  await expect(ds.getRepository(Session).insert({ ...session })).rejects.toThrow(/sessions\.key_hash/);
+  const exec = (id: string) => ({ id, userId: user.id, action: 'a', feeBps: 25, status: 'submitted' as const, txHash: '0x' + '1'.repeat(64), createdAt: now, updatedAt: now });
+  await ds.getRepository(Execution).insert(exec('00000000-0000-4000-8000-0000000000a1'));
+  await expect(ds.getRepository(Execution).insert(exec('00000000-0000-4000-8000-0000000000a2'))).rejects.toThrow(/executions\.tx_hash/);
+  const run = { runId: 'dup', kind: 'load-test' as const, params: {}, startedAt: now, endedAt: now, requests: 0, okPct: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, http5xx: 0, summary: {} };
+  await ds.getRepository(TrafficRun).insert({ ...run });
+  await expect(ds.getRepository(TrafficRun).insert({ ...run })).rejects.toThrow(/traffic_runs\.run_id/);
+});
+
+gate.check('aggregation: counts per status and class match the rows inserted', async () => {
+  const repo = ds.getRepository(RequestLog);
+  await repo.clear();
+  const statuses = [200, 200, 201, 404, 400, 429, 500, 503, 200];
+  await repo.insert(statuses.map((status, i) => ({ ts: now + i, method: 'GET', route: '/r', status, durationMs: i })));
+  const [agg] = (await repo
+    .createQueryBuilder('r')
+    .select('COUNT(*)', 'requests')
+    .addSelect('SUM(CASE WHEN r.status < 500 THEN 1 ELSE 0 END)', 'ok')
+    .addSelect('SUM(CASE WHEN r.status >= 400 AND r.status < 500 THEN 1 ELSE 0 END)', 'client')
+    .addSelect('SUM(CASE WHEN r.status >= 500 THEN 1 ELSE 0 END)', 'server')
+    .addSelect('MAX(r.duration_ms)', 'max')
+    .getRawMany()) as { requests: number; ok: number; client: number; server: number; max: number }[];
+  expect(agg).toEqual({
+    requests: statuses.length,
+    ok: statuses.filter((s) => s < 500).length,
+    client: statuses.filter((s) => s >= 400 && s < 500).length,
+    server: statuses.filter((s) => s >= 500).length,
+    max: statuses.length - 1,
+  });
+});

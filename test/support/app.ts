@@ -1,0 +1,80 @@
+// Boots the real AppModule (same factory as production) on a fresh temporary SQLite file.
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  /** The HTTP server, for supertest. */
+  http: ReturnType<NestExpressApplication['getHttpServer']>;
+  /** Set when booted with `listen: true`. */
+  baseUrl: string;
+  dbPath: string;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+export interface BootOptions {
+  env?: Record<string, string | undefined>;
+  /** Listen on 127.0.0.1 with a free port (for real HTTP clients other than supertest). */
+  listen?: boolean;
+  /** Reuse a database file (e.g. to restart on the same data); default: a new temp file. */
+  dbPath?: string;
+}
+
+/** Runs fn with process.env temporarily extended; config is read while the app is created. */
+export async function withEnv<T>(env: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) {
+    saved[k] = process.env[k];
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+export function tempDbPath(): { dir: string; dbPath: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'bloom-test-'));
+  return { dir, dbPath: join(dir, 'telemetry', 'telemetry.db') };
+}
+
+export async function bootTestApp(options: BootOptions = {}): Promise<TestApp> {
+  const temp = options.dbPath ? undefined : tempDbPath();
+  const dbPath = options.dbPath ?? temp!.dbPath;
+  const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ...options.env }, () =>
+    createApp({ logger: ['error', 'warn'] }),
+  );
+  let baseUrl = '';
+  if (options.listen) {
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${port}`;
+  } else {
+    await app.init();
+  }
+  let closed = false;
+  return {
+    app,
+    http: app.getHttpServer(),
+    baseUrl,
+    dbPath,
+    dataSource: app.get(DataSource),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      if (temp) rmSync(temp.dir, { recursive: true, force: true });
+    },
+  };
+}
