@@ -21,6 +21,13 @@ export const ErrorCode = {
   INTERNAL_ERROR: 'INTERNAL_ERROR',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  /** 502: the JSON-RPC node failed or timed out. */
+  RPC_ERROR: 'RPC_ERROR',
+  /** 503: no ETH_RPC_URL (or, for Aave reads, no AAVE_POOL_ADDRESS) is configured. */
+  RPC_NOT_CONFIGURED: 'RPC_NOT_CONFIGURED',
+  // Execution failure codes set by the receipt watcher (stored on the execution, not HTTP answers).
+  REVERTED: 'REVERTED',
+  TX_NOT_FOUND: 'TX_NOT_FOUND',
 } as const;
 
 export type ErrorCodeValue = string;

@@ -14,7 +14,15 @@ export interface AppConfig {
   showExecutionMetrics: boolean;
   sessionTtlS: number;
   sessionDomain?: string;
-  chain: { rpcUrl?: string; chainId: number; aavePoolAddress?: string };
+  chain: {
+    rpcUrl?: string;
+    chainId: number;
+    aavePoolAddress?: string;
+    receiptWatchIntervalMs: number;
+    receiptWatchBatch: number;
+    txNotFoundAfterS: number;
+    aaveCacheMs: number;
+  };
   requestLog: { enabled: boolean; retentionHours: number };
   rateLimitPerMin: number;
   executionAdapters: string[];
@@ -41,7 +49,15 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     showExecutionMetrics: env.SHOW_EXECUTION_METRICS || env.VITE_SHOW_EXECUTION_METRICS === true,
     sessionTtlS: env.SESSION_TTL_S,
     sessionDomain: env.SESSION_DOMAIN,
-    chain: { rpcUrl: env.ETH_RPC_URL, chainId: env.CHAIN_ID, aavePoolAddress: env.AAVE_POOL_ADDRESS },
+    chain: {
+      rpcUrl: env.ETH_RPC_URL,
+      chainId: env.CHAIN_ID,
+      aavePoolAddress: env.AAVE_POOL_ADDRESS,
+      receiptWatchIntervalMs: env.RECEIPT_WATCH_INTERVAL_MS,
+      receiptWatchBatch: env.RECEIPT_WATCH_BATCH,
+      txNotFoundAfterS: env.TX_NOT_FOUND_AFTER_S,
+      aaveCacheMs: env.AAVE_CACHE_MS,
+    },
     requestLog: { enabled: env.REQUEST_LOG_ENABLED, retentionHours: env.REQUEST_LOG_RETENTION_HOURS },
     rateLimitPerMin: env.RATE_LIMIT_PER_MIN,
     executionAdapters: env.EXECUTION_ADAPTERS,
