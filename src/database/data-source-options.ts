@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app.config';
 import { ENTITIES } from './entities';
+import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -13,7 +14,22 @@ export function databaseKind(db: AppConfig['db']): DatabaseKind {
 }
 
 export function buildDataSourceOptions(db: AppConfig['db']): DataSourceOptions {
-  const common = { entities: ENTITIES, synchronize: false, migrationsRun: true, logging: ['error'] as ('error')[] };
+  // The app applies pending migrations itself at start (openDatabase in migrate.ts), under a lock on PostgreSQL.
+  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logging: ['error'] as ('error')[] };
+  if (databaseKind(db) === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: db.url,
+      migrations: POSTGRES_MIGRATIONS,
+      // Each migration in its own transaction, so a failed one leaves the earlier ones applied and recorded.
+      migrationsTransactionMode: 'each',
+      applicationName: 'bloom-telemetry',
+      connectTimeoutMS: 5000,
+      // pg pool: requests, the request-log writer and the rollup share it; 10 is pg's default, made explicit.
+      extra: { max: 10 },
+    };
+  }
   const file = resolve(db.path);
   // The folder is created here so SQLITE_CANTOPEN on a fresh machine cannot happen.
   mkdirSync(dirname(file), { recursive: true });
