@@ -1,0 +1,102 @@
+// The API answers the tools rely on (SPEC §4), and the run registration.
+import { EXIT, ToolError } from './cli';
+import { Headers, HttpClient, apiErrorCode, envelopeData } from './http';
+
+export interface Preflight {
+  chainId: number;
+  adapters: string[];
+  tokens: { symbol: string; decimals: number }[];
+  feeBps: number;
+  rpc: boolean;
+  executionMode?: string;
+}
+
+export function parsePreflight(body: unknown): Preflight | undefined {
+  const data = envelopeData<Record<string, unknown>>(body);
+  if (!data || typeof data.chainId !== 'number') return undefined;
+  const adapters = Array.isArray(data.adapters)
+    ? data.adapters.map((a) => (typeof a === 'string' ? a : String((a as { id?: unknown; name?: unknown }).id ?? (a as { name?: unknown }).name)))
+    : [];
+  const tokens = Array.isArray(data.tokens)
+    ? (data.tokens as { symbol?: unknown; decimals?: unknown }[])
+        .filter((t) => typeof t?.symbol === 'string')
+        .map((t) => ({ symbol: String(t.symbol), decimals: Number(t.decimals ?? 18) }))
+    : [];
+  return {
+    chainId: data.chainId,
+    adapters,
+    tokens,
+    feeBps: Number(data.feeBps),
+    rpc: data.rpc === true,
+    executionMode: typeof data.executionMode === 'string' ? data.executionMode : undefined,
+  };
+}
+
+export interface PrepareBody {
+  action: string;
+  token: string;
+  amount: string;
+  validateOnly?: boolean;
+  correlationId?: string;
+}
+
+/** A prepare request the preflight says is valid: a native transfer when allowed, of 1/100 of one token unit. */
+export function defaultPrepareBody(preflight: Preflight, token?: string, amount?: string): PrepareBody | undefined {
+  const action = preflight.adapters.includes('native-transfer') ? 'native-transfer' : preflight.adapters[0];
+  const chosen = token
+    ? preflight.tokens.find((t) => t.symbol.toLowerCase() === token.toLowerCase())
+    : (preflight.tokens.find((t) => t.symbol === 'ETH') ?? preflight.tokens[0]);
+  if (!action || !chosen) return undefined;
+  const units = amount ?? (10n ** BigInt(Math.max(0, Math.min(chosen.decimals, 77))) / 100n || 1n).toString();
+  return { action, token: chosen.symbol, amount: units };
+}
+
+export function adminHeaders(adminToken: string | undefined): Headers {
+  const headers: Headers = { 'content-type': 'application/json' };
+  if (adminToken) headers.authorization = `Bearer ${adminToken}`;
+  return headers;
+}
+
+export interface RunRegistration {
+  runId: string;
+  kind: 'load-test' | 'devnet-load' | 'exec-batch';
+  params: Record<string, unknown>;
+  startedAt: number;
+  endedAt: number;
+  requests: number;
+  okPct: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  http5xx: number;
+  topError?: string;
+  summary: Record<string, unknown>;
+}
+
+export interface RegistrationResult {
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * POST /api/telemetry/runs. Deliberately without x-run-id: it is bookkeeping, not load, and tagging it would make the
+ * server's count for the run exceed the summary it carries by one.
+ */
+export async function registerRun(http: HttpClient, run: RunRegistration, adminToken: string | undefined): Promise<RegistrationResult> {
+  const res = await http.send({
+    method: 'POST',
+    path: '/api/telemetry/runs',
+    headers: adminHeaders(adminToken),
+    body: JSON.stringify(run),
+    wantBody: true,
+  });
+  if (res.status === 200 || res.status === 201) return { ok: true, message: `run ${run.runId} registered` };
+  const why = res.status === 0 ? res.networkError : `HTTP ${res.status} ${apiErrorCode(res.body) ?? ''}`.trim();
+  const hint = res.status === 401 || res.status === 403 ? ' (set TELEMETRY_ADMIN_TOKEN to the server\'s admin token)' : '';
+  return { ok: false, message: `could not register run ${run.runId}: ${why}${hint}` };
+}
+
+/** GET /api/execute/preflight; an unreachable server is a clear ToolError, not a stack trace. */
+export function unreachable(baseUrl: string, networkError: string | undefined): ToolError {
+  return new ToolError(`cannot reach ${baseUrl} (${networkError ?? 'no answer'}); is the server running? (--base-url or BASE_URL)`, EXIT.RUNTIME);
+}

@@ -1,0 +1,94 @@
+// Keep-alive HTTP for the tools: one undici Pool per target, as many connections as the concurrency bound.
+import { Pool } from 'undici';
+
+export type Headers = Record<string, string>;
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Headers;
+  /** A JSON string (built once by the caller so the hot loop does not re-serialise). */
+  body?: string;
+  /** Parse the body even on success (sign-in, preflight); otherwise only error bodies are parsed. */
+  wantBody?: boolean;
+}
+
+export interface HttpResponse {
+  /** 0 when no HTTP answer arrived (connection refused, reset, timeout). */
+  status: number;
+  body?: unknown;
+  /** The socket-level error code (e.g. ECONNREFUSED, UND_ERR_HEADERS_TIMEOUT) when status is 0. */
+  networkError?: string;
+  /** Wall time from send to the end of the body, in ms. */
+  ms: number;
+}
+
+export interface HttpClientOptions {
+  connections: number;
+  timeoutMs?: number;
+}
+
+export class HttpClient {
+  readonly origin: string;
+  private readonly pool: Pool;
+
+  constructor(baseUrl: string, options: HttpClientOptions) {
+    this.origin = new URL(baseUrl).origin;
+    const timeout = options.timeoutMs ?? 10_000;
+    this.pool = new Pool(this.origin, {
+      connections: options.connections,
+      pipelining: 1,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      connectTimeout: timeout,
+      keepAliveTimeout: 30_000,
+    });
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const started = performance.now();
+    try {
+      const res = await this.pool.request({ method: req.method, path: req.path, headers: req.headers, body: req.body });
+      let body: unknown;
+      if (req.wantBody || res.statusCode >= 400) {
+        const text = await res.body.text();
+        body = parseJson(text);
+      } else {
+        await res.body.dump();
+      }
+      return { status: res.statusCode, body, ms: performance.now() - started };
+    } catch (err) {
+      return { status: 0, networkError: networkErrorCode(err), ms: performance.now() - started };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export function networkErrorCode(err: unknown): string {
+  const e = err as { code?: string; cause?: { code?: string }; message?: string };
+  return e?.code ?? e?.cause?.code ?? e?.message ?? 'UNKNOWN';
+}
+
+/** `{ ok:false, error:{ code } }` → code, else undefined. */
+export function apiErrorCode(body: unknown): string | undefined {
+  const error = (body as { error?: { code?: unknown } } | undefined)?.error;
+  return typeof error?.code === 'string' ? error.code : undefined;
+}
+
+/** `{ ok:true, data }` → data, else undefined. */
+export function envelopeData<T>(body: unknown): T | undefined {
+  const b = body as { ok?: unknown; data?: T } | undefined;
+  return b?.ok === true ? b.data : undefined;
+}

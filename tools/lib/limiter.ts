@@ -1,0 +1,92 @@
+// The tools' own concurrency limiter: at most `max` tasks in flight, FIFO for the rest.
+
+export interface Limiter {
+  run<T>(task: () => Promise<T>): Promise<T>;
+  /** Tasks running now. */
+  readonly active: number;
+  /** The most tasks that ever ran at once (the harness proof checks it never exceeds the bound). */
+  readonly peak: number;
+  /** Tasks waiting for a slot. */
+  readonly waiting: number;
+}
+
+export function createLimiter(max: number): Limiter {
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`limiter bound must be a positive integer, got ${max}`);
+  // A growing array with a moving head avoids Array.shift's O(n) copy under deep queues.
+  let queue: (() => void)[] = [];
+  let head = 0;
+  let active = 0;
+  let peak = 0;
+
+  const release = (): void => {
+    active--;
+    if (head < queue.length) {
+      const next = queue[head++];
+      if (head > 1024 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+      next();
+    }
+  };
+
+  const start = <T>(task: () => Promise<T>, resolve: (v: T) => void, reject: (e: unknown) => void): void => {
+    active++;
+    if (active > peak) peak = active;
+    let promise: Promise<T>;
+    try {
+      promise = task();
+    } catch (err) {
+      release();
+      reject(err);
+      return;
+    }
+    promise.then(
+      (value) => {
+        release();
+        resolve(value);
+      },
+      (err: unknown) => {
+        release();
+        reject(err);
+      },
+    );
+  };
+
+  return {
+    run<T>(task: () => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        if (active < max) start(task, resolve, reject);
+        else queue.push(() => start(task, resolve, reject));
+      });
+    },
+    get active() {
+      return active;
+    },
+    get peak() {
+      return peak;
+    },
+    get waiting() {
+      return queue.length - head;
+    },
+  };
+}
+
+/** Runs `worker(i)` for i in [0, n) with at most `max` in flight; resolves when all are done. */
+export async function forEachLimited(n: number, max: number, worker: (i: number) => Promise<void>): Promise<void> {
+  const limiter = createLimiter(max);
+  const all: Promise<void>[] = new Array(n);
+  for (let i = 0; i < n; i++) all[i] = limiter.run(() => worker(i));
+  await Promise.all(all);
+}
+
+/**
+ * Time-bound loops: exactly `count` workers, each awaiting one request at a time, so the number in flight can never
+ * exceed `count` (a closed loop, like autocannon's connections).
+ */
+export async function runWorkers(count: number, body: (worker: number) => Promise<void>): Promise<void> {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`worker count must be a positive integer, got ${count}`);
+  const all: Promise<void>[] = new Array(count);
+  for (let w = 0; w < count; w++) all[w] = body(w);
+  await Promise.all(all);
+}
