@@ -1,0 +1,64 @@
+// Static serving options for the dashboard: where public/ is, which paths are never pages, and the security headers.
+import type { ServeStaticModuleOptions } from '@nestjs/serve-static';
+import type { Response } from 'express';
+import { existsSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+
+/**
+ * No inline script or style, nothing from another origin: API values are inserted as text, and even if markup were
+ * ever injected, no script in it could run. The pages only fetch their own API.
+ */
+export const DASHBOARD_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * Paths the static layer must never answer with a page, so API clients get the JSON error shape (Express 5 /
+ * path-to-regexp 8 syntax: `{*rest}` is a named wildcard).
+ */
+export const NON_PAGE_PATHS = ['/api{/*rest}', '/health{/*rest}', '/metrics{/*rest}', '/docs{/*rest}'];
+
+/** public/ at the project root, found from here whether running from src/ (ts-node, jest) or dist/src/ (npm start). */
+export function findPublicDir(from = __dirname): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'public');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+  }
+  throw new Error(`public/index.html not found above ${from}`);
+}
+
+export function setDashboardHeaders(res: Response, path: string): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  if (extname(path) === '.html') {
+    res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+    res.setHeader('X-Frame-Options', 'DENY');
+    // Pages are tiny and must pick up new assets at once after a deploy; revalidation costs one 304.
+    res.setHeader('Cache-Control', 'no-cache');
+  } else {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+  }
+}
+
+export function dashboardStaticOptions(publicDir = findPublicDir()): ServeStaticModuleOptions {
+  return {
+    rootPath: publicDir,
+    // Only `/` renders index.html: no single-page-app fallback, so unknown paths keep the JSON 404.
+    renderPath: '/',
+    exclude: NON_PAGE_PATHS,
+    serveStaticOptions: {
+      // `/devnet` → devnet.html; `/devnet/` is no page (no directory redirect).
+      extensions: ['html'],
+      redirect: false,
+      dotfiles: 'ignore',
+      setHeaders: setDashboardHeaders,
+    },
+  };
+}
