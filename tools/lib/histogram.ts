@@ -53,6 +53,8 @@ export class LatencyRecorder {
     }
     const at = (h: Histogram, p: number): number => round2(h.getValueAtPercentile(p) / US_PER_MS);
     const intervalUs = Math.max(1, Math.round((expectedIntervalMs ?? this.histogram.getValueAtPercentile(50) / US_PER_MS) * US_PER_MS));
+    // hdr back-fills from each bucket's highest equivalent value, so corrected figures can sit up to one bucket
+    // width of the largest sample (≤ 0.1 % of it) above an exact back-fill.
     const corrected = this.histogram.copyCorrectedForCoordinatedOmission(intervalUs);
     const figures: LatencyFigures = {
       count: n,
