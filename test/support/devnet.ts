@@ -1,0 +1,133 @@
+// A real EVM node (ganache, in-process) on 127.0.0.1 with a funded account, plus a JSON-RPC proxy in front of it
+// that counts calls per method and can be taken down (closed port) or made to hang (timeouts) on demand.
+import ganache from 'ganache';
+import { JsonRpcProvider, Network, Wallet, parseEther } from 'ethers';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export const DEVNET_CHAIN_ID = 1337;
+
+export interface Devnet {
+  url: string;
+  chainId: number;
+  /** Key of the funded account: random per run, lives only in this process. */
+  fundedKey: string;
+  /** The funded account, connected to the node (ethers resolves its nonces one by one). */
+  wallet: Wallet;
+  provider: JsonRpcProvider;
+  stop(): Promise<void>;
+}
+
+export interface DevnetOptions {
+  chainId?: number;
+  /** Balance of the funded account in ether. */
+  balanceEth?: string;
+}
+
+/** Starts ganache on 127.0.0.1:0 (eager instamine: a sent transaction is mined before its hash is returned). */
+export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
+  const chainId = options.chainId ?? DEVNET_CHAIN_ID;
+  const funded = Wallet.createRandom();
+  const server = ganache.server({
+    logging: { quiet: true },
+    chain: { chainId },
+    wallet: { accounts: [{ secretKey: funded.privateKey, balance: parseEther(options.balanceEth ?? '1000') }] },
+  });
+  await server.listen(0, '127.0.0.1');
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const provider = new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+  return {
+    url,
+    chainId,
+    fundedKey: funded.privateKey,
+    wallet: new Wallet(funded.privateKey, provider),
+    provider,
+    async stop() {
+      provider.destroy();
+      await server.close();
+    },
+  };
+}
+
+export interface RpcProxy {
+  url: string;
+  /** JSON-RPC calls seen per method (batches counted per call). */
+  count(method: string): number;
+  resetCounts(): void;
+  /** Close the port (connections refused) until `up()`. */
+  down(): Promise<void>;
+  up(): Promise<void>;
+  /** While set, requests are accepted and never answered. */
+  setHang(hang: boolean): void;
+  /** Delay before each request is forwarded (a slow node). */
+  setDelay(ms: number): void;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startRpcProxy(target: string): Promise<RpcProxy> {
+  const counts = new Map<string, number>();
+  let hang = false;
+  let delayMs = 0;
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = await readBody(req);
+    try {
+      const parsed = JSON.parse(body) as { method?: string } | { method?: string }[];
+      for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
+        const method = String(call.method);
+        counts.set(method, (counts.get(method) ?? 0) + 1);
+      }
+    } catch {
+      // forwarded as is: the node answers the parse error
+    }
+    if (hang) return;
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    try {
+      const upstream = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      res.writeHead(upstream.status, { 'content-type': 'application/json' });
+      res.end(await upstream.text());
+    } catch {
+      res.writeHead(502).end();
+    }
+  };
+  let server: Server = createServer((req, res) => void handler(req, res));
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    count: (method) => counts.get(method) ?? 0,
+    resetCounts: () => counts.clear(),
+    down: stop,
+    async up() {
+      server = createServer((req, res) => void handler(req, res));
+      await listen(port);
+    },
+    setHang(value) {
+      hang = value;
+    },
+    setDelay(ms) {
+      delayMs = ms;
+    },
+    close: stop,
+  };
+}
