@@ -255,6 +255,7 @@
     if (!status) return;
     var stale = state.error !== null;
     root.setAttribute('data-state', stale ? 'stale' : state.lastOkAt ? 'live' : 'loading');
+    if (state.lastOkAt) root.setAttribute('data-updated-at', String(state.lastOkAt));
     status.classList.toggle('status-error', stale);
     if (stale) {
       status.textContent = state.lastOkAt

@@ -51,3 +51,15 @@ export async function openProbedPage(browser: Browser): Promise<PageProbe> {
   });
   return { context, page, errors, dialogs };
 }
+
+/** The page's own display formatting (public/assets/format.js), to state what a figure must look like on the page. */
+export interface DashboardFormat {
+  count(n: unknown): string;
+  percent(p: unknown): string;
+  units(units: unknown, decimals: unknown): string;
+  ms(n: unknown): string;
+  clock(t: number | string | Date): string;
+  dateTime(t: number | string | Date): string;
+}
+
+export const dashboardFormat = require('../../public/assets/format.js') as DashboardFormat;
