@@ -1,24 +1,26 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { tempDbPath } from './support/app';
-import { rmSync } from 'node:fs';
+import { freshDatabase, postgresServerUrl } from './support/postgres';
 
-describe('migrations reproduce the entity schema exactly', () => {
-  it('an empty file migrated from scratch needs no further schema change, and every migration reverts', async () => {
-    const { dir, dbPath } = tempDbPath();
-    const ds = new DataSource({ ...buildDataSourceOptions({ path: dbPath }), migrationsRun: false });
+const driver = postgresServerUrl() ? 'postgres' : 'sqlite';
+
+describe(`migrations reproduce the entity schema exactly (${driver})`, () => {
+  it('an empty database migrated from scratch needs no further schema change, and every migration reverts', async () => {
+    const fresh = await freshDatabase();
+    const ds = new DataSource({ ...buildDataSourceOptions(fresh.db), migrationsRun: false });
     try {
       await ds.initialize();
+      expect(ds.options.type).toBe(fresh.kind);
       const applied = await ds.runMigrations();
       expect(applied.length).toBeGreaterThan(0);
+      expect((await fresh.tables(ds)).sort()).toEqual(ds.entityMetadatas.map((m) => m.tableName).sort());
       const pending = await ds.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
       for (let i = 0; i < applied.length; i++) await ds.undoLastMigration();
-      const tables = await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('migrations', 'sqlite_sequence')`);
-      expect(tables).toEqual([]);
+      expect(await fresh.tables(ds)).toEqual([]);
     } finally {
-      await ds.destroy();
-      rmSync(dir, { recursive: true, force: true });
+      if (ds.isInitialized) await ds.destroy();
+      await fresh.cleanup();
     }
   });
 });

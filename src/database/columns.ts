@@ -12,6 +12,14 @@ export function EpochMsColumn(name: string, options: Pick<ColumnOptions, 'nullab
 }
 
 /**
+ * Durations and percentages: an 8-byte float on both drivers (`real` would be a 4-byte float on PostgreSQL, so a value
+ * read back would differ from what SQLite returns for the same write).
+ */
+export function Float64Column(name: string): PropertyDecorator {
+  return Column({ name, type: 'double precision' });
+}
+
+/**
  * Token amounts are integer base units of any size: decimal strings in the database (exact on every driver,
  * unlike SQLite NUMERIC or a JS number), `bigint` in code.
  */

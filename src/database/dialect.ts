@@ -11,6 +11,9 @@
 // Differences this module hides: parameter placeholders (`?` vs `$1`), numbers that pg returns as strings (bigint,
 // COUNT, SUM, AVG on integers), affected-row counts of raw UPDATE/DELETE, unique-violation errors, row locks and
 // advisory locks (no-ops on SQLite, whose single writer already serializes transactions).
+// TypeORM caveat on PostgreSQL: after insert()/save(), columns with a DB default are merged back into the passed object
+// from RETURNING *without* their transformer (a UnitsColumn becomes a string there). Re-read the row instead of using
+// such fields of the object you saved.
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 export type DialectKind = 'sqlite' | 'postgres';

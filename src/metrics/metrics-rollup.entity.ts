@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { EpochMsColumn } from '../database/columns';
+import { EpochMsColumn, Float64Column } from '../database/columns';
 
 /** The route and method of the one all-routes row per hour. */
 export const ALL_ROUTES = '*';
@@ -36,19 +36,19 @@ export class MetricsRollup {
   @Column({ name: 'rate_limited', type: 'integer' })
   rateLimited: number;
 
-  @Column({ name: 'avg_ms', type: 'real' })
+  @Float64Column('avg_ms')
   avgMs: number;
 
-  @Column({ name: 'p50_ms', type: 'real' })
+  @Float64Column('p50_ms')
   p50Ms: number;
 
-  @Column({ name: 'p95_ms', type: 'real' })
+  @Float64Column('p95_ms')
   p95Ms: number;
 
-  @Column({ name: 'p99_ms', type: 'real' })
+  @Float64Column('p99_ms')
   p99Ms: number;
 
-  @Column({ name: 'max_ms', type: 'real' })
+  @Float64Column('max_ms')
   maxMs: number;
 
   @Column({ name: 'unique_users', type: 'integer' })

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { EpochMsColumn } from '../database/columns';
+import { EpochMsColumn, Float64Column } from '../database/columns';
 
 /** One served HTTP request. Never the query string, body or headers. */
 @Entity('request_log')
@@ -22,7 +22,7 @@ export class RequestLog {
   @Column({ type: 'integer' })
   status: number;
 
-  @Column({ name: 'duration_ms', type: 'real' })
+  @Float64Column('duration_ms')
   durationMs: number;
 
   @Column({ name: 'user_hash', type: 'varchar', length: 64, nullable: true })

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { EpochMsColumn } from '../database/columns';
+import { EpochMsColumn, Float64Column } from '../database/columns';
 
 export const TRAFFIC_RUN_KINDS = ['load-test', 'devnet-load', 'exec-batch'] as const;
 export type TrafficRunKind = (typeof TRAFFIC_RUN_KINDS)[number];
@@ -30,16 +30,16 @@ export class TrafficRun {
   @Column({ type: 'integer' })
   requests: number;
 
-  @Column({ name: 'ok_pct', type: 'real' })
+  @Float64Column('ok_pct')
   okPct: number;
 
-  @Column({ name: 'p50_ms', type: 'real' })
+  @Float64Column('p50_ms')
   p50Ms: number;
 
-  @Column({ name: 'p95_ms', type: 'real' })
+  @Float64Column('p95_ms')
   p95Ms: number;
 
-  @Column({ name: 'p99_ms', type: 'real' })
+  @Float64Column('p99_ms')
   p99Ms: number;
 
   @Column({ name: 'http_5xx', type: 'integer' })

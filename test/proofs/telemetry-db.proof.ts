@@ -1,7 +1,8 @@
-// Proof gate `prove:telemetry:db`: migrations on a fresh file, CRUD of each table through its entity, aggregation.
-import { rmSync } from 'node:fs';
+// Proof gate `prove:telemetry:db`: migrations on a fresh database (SQLite file, or PostgreSQL when TELEMETRY_DB_URL is
+// set), CRUD of each table through its entity, aggregation.
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { toNumber } from '../../src/database/dialect';
 import { ENTITIES } from '../../src/database/entities';
 import { Execution } from '../../src/executions/execution.entity';
 import { TokenTotal } from '../../src/executions/token-total.entity';
@@ -13,24 +14,31 @@ import { SiweNonce } from '../../src/sessions/siwe-nonce.entity';
 import { Setting } from '../../src/settings/setting.entity';
 import { TrafficRun } from '../../src/telemetry/traffic-run.entity';
 import { User } from '../../src/users/user.entity';
-import { tempDbPath } from '../support/app';
+import { FreshDatabase, freshDatabase } from '../support/postgres';
 import { proofGate } from '../support/proof';
 
 const gate = proofGate('telemetry DB');
-const temp = tempDbPath();
-const ds = new DataSource({ ...buildDataSourceOptions({ path: temp.dbPath }), migrationsRun: false, logging: false });
+let fresh: FreshDatabase;
+let ds: DataSource;
 const now = Date.now();
 
-beforeAll(() => ds.initialize());
-afterAll(async () => {
-  await ds.destroy();
-  rmSync(temp.dir, { recursive: true, force: true });
+beforeAll(async () => {
+  fresh = await freshDatabase();
+  ds = await new DataSource({ ...buildDataSourceOptions(fresh.db), migrationsRun: false, logging: false }).initialize();
 });
+afterAll(async () => {
+  await ds?.destroy();
+  await fresh?.cleanup();
+});
+
+/** The duplicate-key error names the table.column on SQLite and the unique index on PostgreSQL. */
+const duplicate = (table: string, column: string) => new RegExp(`${table}\\.${column}|"UQ_${table}_${column}"`);
 
 /** Insert, read back, update, delete: the generic life of one row. */
 async function crud<T extends object>(entity: new () => T, row: Partial<T>, change: Partial<T>, key: Partial<T>): Promise<void> {
   const repo = ds.getRepository(entity);
-  await repo.insert(row as never);
+  // A copy: on PostgreSQL TypeORM merges RETURNING values of defaulted columns into the object raw (no transformer).
+  await repo.insert({ ...row } as never);
   expect(await repo.findOneByOrFail(key as never)).toMatchObject(row);
   await repo.update(key as never, change as never);
   expect(await repo.findOneByOrFail(key as never)).toMatchObject(change);
@@ -38,11 +46,10 @@ async function crud<T extends object>(entity: new () => T, row: Partial<T>, chan
   expect(await repo.countBy(key as never)).toBe(0);
 }
 
-gate.check('migrations apply on a fresh file and create every table', async () => {
+gate.check('migrations apply on a fresh database and create every table', async () => {
   const applied = await ds.runMigrations();
   expect(applied.length).toBeGreaterThan(0);
-  const tables = (await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)) as { name: string }[];
-  const names = tables.map((t) => t.name);
+  const names = await fresh.tables(ds);
   for (const meta of ENTITIES.map((e) => ds.getMetadata(e))) expect(names).toContain(meta.tableName);
 });
 
@@ -87,17 +94,17 @@ gate.check('settings: CRUD', () => crud(Setting, { key: 'k', value: 'v' }, { val
 gate.check('unique constraints reject duplicates (users.address_hash, sessions.key_hash, executions.tx_hash, traffic_runs.run_id)', async () => {
   const users = ds.getRepository(User);
   await users.insert({ addressHash: 'e'.repeat(64), firstSeenAt: now, lastSeenAt: now });
-  await expect(users.insert({ addressHash: 'e'.repeat(64), firstSeenAt: now, lastSeenAt: now })).rejects.toThrow(/users\.address_hash/);
+  await expect(users.insert({ addressHash: 'e'.repeat(64), firstSeenAt: now, lastSeenAt: now })).rejects.toThrow(duplicate('users', 'address_hash'));
   const user = await users.findOneByOrFail({ addressHash: 'e'.repeat(64) });
   const session = { userId: user.id, keyHash: 'f'.repeat(64), status: 'active' as const, createdAt: now, expiresAt: now };
   await ds.getRepository(Session).insert({ ...session });
-  await expect(ds.getRepository(Session).insert({ ...session })).rejects.toThrow(/sessions\.key_hash/);
+  await expect(ds.getRepository(Session).insert({ ...session })).rejects.toThrow(duplicate('sessions', 'key_hash'));
   const exec = (id: string) => ({ id, userId: user.id, action: 'a', feeBps: 25, status: 'submitted' as const, txHash: '0x' + '1'.repeat(64), createdAt: now, updatedAt: now });
   await ds.getRepository(Execution).insert(exec('00000000-0000-4000-8000-0000000000a1'));
-  await expect(ds.getRepository(Execution).insert(exec('00000000-0000-4000-8000-0000000000a2'))).rejects.toThrow(/executions\.tx_hash/);
+  await expect(ds.getRepository(Execution).insert(exec('00000000-0000-4000-8000-0000000000a2'))).rejects.toThrow(duplicate('executions', 'tx_hash'));
   const run = { runId: 'dup', kind: 'load-test' as const, params: {}, startedAt: now, endedAt: now, requests: 0, okPct: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, http5xx: 0, summary: {} };
   await ds.getRepository(TrafficRun).insert({ ...run });
-  await expect(ds.getRepository(TrafficRun).insert({ ...run })).rejects.toThrow(/traffic_runs\.run_id/);
+  await expect(ds.getRepository(TrafficRun).insert({ ...run })).rejects.toThrow(duplicate('traffic_runs', 'run_id'));
 });
 
 gate.check('aggregation: counts per status and class match the rows inserted', async () => {
@@ -112,8 +119,10 @@ gate.check('aggregation: counts per status and class match the rows inserted', a
     .addSelect('SUM(CASE WHEN r.status >= 400 AND r.status < 500 THEN 1 ELSE 0 END)', 'client')
     .addSelect('SUM(CASE WHEN r.status >= 500 THEN 1 ELSE 0 END)', 'server')
     .addSelect('MAX(r.duration_ms)', 'max')
-    .getRawMany()) as { requests: number; ok: number; client: number; server: number; max: number }[];
-  expect(agg).toEqual({
+    .getRawMany()) as Record<string, unknown>[];
+  // pg returns COUNT and SUM as bigint strings: read through the dialect seam, as features do.
+  const numbers = Object.fromEntries(Object.entries(agg).map(([k, v]) => [k, toNumber(v)]));
+  expect(numbers).toEqual({
     requests: statuses.length,
     ok: statuses.filter((s) => s < 500).length,
     client: statuses.filter((s) => s >= 400 && s < 500).length,

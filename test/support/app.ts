@@ -1,4 +1,5 @@
-// Boots the real AppModule (same factory as production) on a fresh temporary SQLite file.
+// Boots the real AppModule (same factory as production) on a fresh temporary SQLite file, or, when TELEMETRY_DB_URL
+// is set, on a fresh PostgreSQL database of that server (test/support/postgres.ts).
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import { join } from 'node:path';
 import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
+import { createTestDatabase, postgresServerUrl, TestDatabase } from './postgres';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -14,6 +16,8 @@ export interface TestApp {
   /** Set when booted with `listen: true`. */
   baseUrl: string;
   dbPath: string;
+  /** The PostgreSQL database URL when the suites run on PostgreSQL, else undefined. */
+  dbUrl?: string;
   dataSource: DataSource;
   close(): Promise<void>;
 }
@@ -49,12 +53,41 @@ export function tempDbPath(): { dir: string; dbPath: string } {
   return { dir, dbPath: join(dir, 'telemetry', 'telemetry.db') };
 }
 
+/**
+ * On PostgreSQL, a caller-given dbPath (restart on the same data) names one database: created at the first boot with
+ * that path, kept across closes, dropped after the suite (afterAll below). A path of our own gets a database of its own.
+ */
+const databasesByPath = new Map<string, TestDatabase>();
+if (typeof afterAll === 'function') {
+  afterAll(async () => {
+    const all = [...databasesByPath.values()];
+    databasesByPath.clear();
+    for (const db of all) await db.drop();
+  });
+}
+
+async function testDatabaseFor(dbPath: string, owned: boolean): Promise<TestDatabase | undefined> {
+  const server = postgresServerUrl();
+  if (!server) return undefined;
+  if (owned) return createTestDatabase(server);
+  let db = databasesByPath.get(dbPath);
+  if (!db) {
+    db = await createTestDatabase(server);
+    databasesByPath.set(dbPath, db);
+  }
+  return db;
+}
+
 export async function bootTestApp(options: BootOptions = {}): Promise<TestApp> {
   const temp = options.dbPath ? undefined : tempDbPath();
   const dbPath = options.dbPath ?? temp!.dbPath;
-  const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ...options.env }, () =>
+  const pg = options.env && 'TELEMETRY_DB_URL' in options.env ? undefined : await testDatabaseFor(dbPath, temp !== undefined);
+  const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ...(pg ? { TELEMETRY_DB_URL: pg.url } : {}), ...options.env }, () =>
     createApp({ logger: ['error', 'warn'] }),
-  );
+  ).catch(async (e: unknown) => {
+    if (temp) await pg?.drop();
+    throw e;
+  });
   let baseUrl = '';
   if (options.listen) {
     await app.listen(0, '127.0.0.1');
@@ -69,12 +102,16 @@ export async function bootTestApp(options: BootOptions = {}): Promise<TestApp> {
     http: app.getHttpServer(),
     baseUrl,
     dbPath,
+    dbUrl: pg?.url,
     dataSource: app.get(DataSource),
     async close() {
       if (closed) return;
       closed = true;
       await app.close();
-      if (temp) rmSync(temp.dir, { recursive: true, force: true });
+      if (temp) {
+        rmSync(temp.dir, { recursive: true, force: true });
+        await pg?.drop();
+      }
     },
   };
 }

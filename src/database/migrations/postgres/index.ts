@@ -1,6 +1,6 @@
 // PostgreSQL migration history, in order. New entries come from
 // `TELEMETRY_DB_URL=postgres://… npm run migration:generate -- src/database/migrations/postgres/<Name>`, reviewed by hand.
-import { InitialSchema1795731246441 } from './1795731246441-InitialSchema';
+import { InitialSchema1795731386769 } from './1795731386769-InitialSchema';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const POSTGRES_MIGRATIONS: Function[] = [InitialSchema1795731246441];
+export const POSTGRES_MIGRATIONS: Function[] = [InitialSchema1795731386769];
