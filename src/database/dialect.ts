@@ -121,6 +121,30 @@ export class Dialect {
     }
   }
 
+  /**
+   * Runs fn only if no other session holds `key` (session-level `pg_try_advisory_lock` on a connection of its own, held
+   * for the whole of fn, so fn may read outside a transaction and then commit in one of its own). Resolves undefined
+   * without running fn when another process holds it. On SQLite (one process per file) always runs fn.
+   * Inside fn, re-check the state the lock guards: the previous holder may have finished the work just before.
+   * Example: two replicas rolling up hour h both call `withTryLock(ds, 'rollup:' + h, …)`; one rolls it, the other
+   * skips it or, arriving later, finds it already rolled.
+   */
+  async withTryLock<T>(ds: DataSource, key: string, fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.kind !== 'postgres') return fn();
+    const runner = ds.createQueryRunner();
+    try {
+      const [row] = (await runner.query(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS "locked"`, [key])) as { locked: boolean }[];
+      if (row.locked !== true) return undefined;
+      try {
+        return await fn();
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [key]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
   /** ` FOR UPDATE` on PostgreSQL (row lock until commit), nothing on SQLite (which locks the whole file on write). */
   forUpdate(): string {
     return this.kind === 'postgres' ? ' FOR UPDATE' : '';
