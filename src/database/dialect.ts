@@ -2,15 +2,16 @@
 // testing the driver themselves. Entity reads/writes and QueryBuilder need none of this: TypeORM already adapts them.
 //
 // Portable SQL that needs no helper (works on both, keep to it):
-// - `INSERT … ON CONFLICT (cols) DO UPDATE SET x = excluded.x` and `ON CONFLICT DO NOTHING`; `RETURNING`.
+// - `INSERT … ON CONFLICT (cols) DO UPDATE SET x = excluded.x` and `ON CONFLICT DO NOTHING`; `RETURNING` (read through
+//   `execute`: `manager.query` drops RETURNING rows of writes on SQLite).
 // - Double-quoted identifiers. Quote every camelCase alias (`AS "hourStart"`): PostgreSQL folds unquoted names to
 //   lower case.
 // - Integer arithmetic on epoch-ms bigint columns (`ts - ts % 3600000`): no date functions.
 // - Amounts are decimal strings: never SUM/compare them in SQL (text order, and SQLite would go through a float);
 //   read them and add as bigint.
 // Differences this module hides: parameter placeholders (`?` vs `$1`), numbers that pg returns as strings (bigint,
-// COUNT, SUM, AVG on integers), affected-row counts of raw UPDATE/DELETE, unique-violation errors, row locks and
-// advisory locks (no-ops on SQLite, whose single writer already serializes transactions).
+// COUNT, SUM, AVG on integers), affected-row counts and RETURNING rows of raw writes, unique-violation errors, row
+// locks and advisory locks (no-ops on SQLite, whose single writer already serializes transactions).
 // TypeORM caveat on PostgreSQL: after insert()/save(), columns with a DB default are merged back into the passed object
 // from RETURNING *without* their transformer (a UnitsColumn becomes a string there). Re-read the row instead of using
 // such fields of the object you saved.
@@ -77,9 +78,13 @@ export class Dialect {
 
   /** Runs raw SQL and returns both the rows and the affected-row count (which `manager.query` shapes differently per driver). */
   async execute<T = Record<string, unknown>>(manager: EntityManager, sql: string, params: unknown[] = []): Promise<ExecResult<T>> {
+    // TypeORM's SQLite runner sends statements that start with INSERT/UPDATE/DELETE through sqlite3's run(), which
+    // drops RETURNING rows; a leading comment routes them through all(), and the rows returned are the rows affected.
+    const returning = this.kind === 'sqlite' && /\bRETURNING\b/i.test(sql);
     return withRunner(manager, async (runner) => {
-      const result = await runner.query(sql, params, true);
-      return { rows: (result.records ?? []) as T[], affected: result.affected ?? 0 };
+      const result = await runner.query(returning ? `/* returning */ ${sql}` : sql, params, true);
+      const rows = (result.records ?? []) as T[];
+      return { rows, affected: returning ? rows.length : (result.affected ?? 0) };
     });
   }
 
