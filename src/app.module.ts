@@ -14,9 +14,11 @@ import { ExecutionsModule } from './executions/executions.module';
 import { FeesModule } from './fees/fees.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RequestLogModule } from './request-log/request-log.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
+import { TelemetryEventsModule } from './telemetry-events/telemetry-events.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -28,6 +30,8 @@ import { UsersModule } from './users/users.module';
     MetricsModule,
     RequestLogModule,
     HealthModule,
+    RateLimitModule,
+    TelemetryEventsModule,
     UsersModule,
     SessionsModule,
     FeesModule,

@@ -25,6 +25,9 @@ export interface AppConfig {
   };
   requestLog: { enabled: boolean; retentionHours: number };
   rateLimitPerMin: number;
+  /** Behind a reverse proxy on loopback: take the client IP from X-Forwarded-For (Express `trust proxy` = loopback). */
+  trustProxy: boolean;
+  siweNonceTtlS: number;
   executionAdapters: string[];
   version: string;
 }
@@ -60,6 +63,8 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     },
     requestLog: { enabled: env.REQUEST_LOG_ENABLED, retentionHours: env.REQUEST_LOG_RETENTION_HOURS },
     rateLimitPerMin: env.RATE_LIMIT_PER_MIN,
+    trustProxy: env.TRUST_PROXY,
+    siweNonceTtlS: env.SIWE_NONCE_TTL_S,
     executionAdapters: env.EXECUTION_ADAPTERS,
     version: packageVersion(),
   };

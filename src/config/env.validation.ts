@@ -107,6 +107,10 @@ export class EnvironmentVariables {
   @IntRange(0, 1_000_000)
   RATE_LIMIT_PER_MIN = 1200;
 
+  TRUST_PROXY = false;
+
+  SIWE_NONCE_TTL_S = 300;
+
   @Transform(({ value }) =>
     value === undefined || value === ''
       ? undefined
@@ -124,7 +128,7 @@ export const ENV_KEYS = [
   'BLOSSOM_FEE_BPS', 'SHOW_EXECUTION_METRICS', 'VITE_SHOW_EXECUTION_METRICS', 'SESSION_TTL_S', 'SESSION_DOMAIN',
   'ETH_RPC_URL', 'CHAIN_ID', 'AAVE_POOL_ADDRESS', 'RECEIPT_WATCH_INTERVAL_MS', 'RECEIPT_WATCH_BATCH',
   'TX_NOT_FOUND_AFTER_S', 'AAVE_CACHE_MS', 'REQUEST_LOG_ENABLED', 'REQUEST_LOG_RETENTION_HOURS',
-  'RATE_LIMIT_PER_MIN', 'EXECUTION_ADAPTERS',
+  'RATE_LIMIT_PER_MIN', 'EXECUTION_ADAPTERS', 'TRUST_PROXY', 'SIWE_NONCE_TTL_S',
 ] as const;
 
 function describeConstraint(error: ValidationError): string {

@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { FeesService } from './fees.service';
 
-@Module({})
+@Module({
+  providers: [FeesService],
+  exports: [FeesService],
+})
 export class FeesModule {}

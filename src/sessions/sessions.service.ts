@@ -1,0 +1,123 @@
+// Sign-In with Ethereum: nonces, session creation, status, revocation, and the lookup behind ActiveSessionGuard.
+import { HttpException, HttpStatus, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { LessThan, Repository } from 'typeorm';
+import { apiError, ErrorCode } from '../common/error-codes';
+import { AppConfig, appConfig } from '../config/app.config';
+import { TelemetryEventsService } from '../telemetry-events/telemetry-events.service';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { isSessionKey, newSessionKey, sessionKeyHash } from './session-key';
+import { Session, SessionStatus } from './session.entity';
+import { SiweNonce } from './siwe-nonce.entity';
+import { verifySiwe } from './siwe-verifier';
+
+const NONCE_SWEEP_INTERVAL_MS = 60_000;
+
+export interface SessionView {
+  status: SessionStatus;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ActiveSession {
+  session: Session;
+  user: User;
+}
+
+export function sessionStatus(session: Pick<Session, 'status' | 'expiresAt'>, now = Date.now()): SessionStatus {
+  if (session.status === 'revoked') return 'revoked';
+  return session.expiresAt <= now ? 'expired' : 'active';
+}
+
+@Injectable()
+export class SessionsService {
+  private lastNonceSweep = 0;
+
+  constructor(
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @InjectRepository(SiweNonce) private readonly nonces: Repository<SiweNonce>,
+    private readonly users: UsersService,
+    private readonly events: TelemetryEventsService,
+  ) {}
+
+  async issueNonce(now = Date.now()): Promise<{ nonce: string; expiresAt: string }> {
+    // Hex is alphanumeric, as EIP-4361 requires; 128 bits cannot be guessed.
+    const nonce = randomBytes(16).toString('hex');
+    const expiresAt = now + this.config.siweNonceTtlS * 1000;
+    await this.nonces.insert({ nonce, expiresAt, usedAt: null });
+    if (now - this.lastNonceSweep >= NONCE_SWEEP_INTERVAL_MS) {
+      this.lastNonceSweep = now;
+      await this.nonces.delete({ expiresAt: LessThan(now) });
+    }
+    return { nonce, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  /** Verifies the signed message, consumes its nonce, upserts the user and opens a session. */
+  async signIn(message: string, signature: string, host: string | undefined, now = Date.now()): Promise<{ sessionId: string; expiresAt: string; status: 'active'; userHash: string }> {
+    const domains = this.config.sessionDomain ? [this.config.sessionDomain] : host ? [host] : [];
+    const siwe = verifySiwe(message, signature, { domains, chainId: this.config.chain.chainId, now });
+    await this.consumeNonce(siwe.nonce, now);
+
+    const userHash = this.users.hashAddress(siwe.address);
+    const user = await this.users.upsertSeen(userHash, now);
+    const key = newSessionKey();
+    const expiresAt = now + this.config.sessionTtlS * 1000;
+    const { identifiers } = await this.sessions.insert({ userId: user.id, keyHash: sessionKeyHash(key), status: 'active', createdAt: now, expiresAt, revokedAt: null });
+    this.events.emit('session.created', { sessionRowId: identifiers[0]?.id as number | undefined, userHash, expiresAt: new Date(expiresAt).toISOString() });
+    return { sessionId: key, expiresAt: new Date(expiresAt).toISOString(), status: 'active', userHash };
+  }
+
+  /** Single use across processes: only one conditional UPDATE can move used_at from NULL. */
+  private async consumeNonce(nonce: string, now: number): Promise<void> {
+    const result = await this.nonces
+      .createQueryBuilder()
+      .update(SiweNonce)
+      .set({ usedAt: now })
+      .where('nonce = :nonce AND used_at IS NULL AND expires_at > :now', { nonce, now })
+      .execute();
+    if (result.affected === 1) return;
+    const row = await this.nonces.findOneBy({ nonce });
+    if (!row) throw new UnauthorizedException(apiError(ErrorCode.NONCE_INVALID, 'The nonce was not issued by this server'));
+    if (row.usedAt !== null) throw new UnauthorizedException(apiError(ErrorCode.NONCE_USED, 'The nonce has already been used'));
+    throw new UnauthorizedException(apiError(ErrorCode.NONCE_EXPIRED, 'The nonce has expired; request a new one'));
+  }
+
+  /** For GET /status and POST /revoke: 400 when missing or malformed, 404 when unknown. */
+  async findByKey(key: string | undefined): Promise<Session & { user: User }> {
+    if (!key) throw new HttpException(apiError(ErrorCode.SESSION_REQUIRED, 'Send the session id in header x-session-id'), HttpStatus.BAD_REQUEST);
+    if (!isSessionKey(key)) throw new HttpException(apiError(ErrorCode.INVALID_SESSION_ID, 'A session id is 0x + 64 hex characters'), HttpStatus.BAD_REQUEST);
+    const session = await this.sessions.findOne({ where: { keyHash: sessionKeyHash(key) }, relations: { user: true } });
+    if (!session?.user) throw new NotFoundException(apiError(ErrorCode.SESSION_NOT_FOUND, 'No such session'));
+    return session as Session & { user: User };
+  }
+
+  view(session: Session, now = Date.now()): SessionView {
+    return { status: sessionStatus(session, now), createdAt: new Date(session.createdAt).toISOString(), expiresAt: new Date(session.expiresAt).toISOString() };
+  }
+
+  /** Idempotent: revoking a revoked (or expired) session answers the same `revoked`. */
+  async revoke(session: Session, now = Date.now()): Promise<{ status: 'revoked' }> {
+    await this.sessions
+      .createQueryBuilder()
+      .update(Session)
+      .set({ status: 'revoked', revokedAt: now })
+      .where('id = :id AND status <> :revoked', { id: session.id, revoked: 'revoked' })
+      .execute();
+    return { status: 'revoked' };
+  }
+
+  /** For ActiveSessionGuard: anything but an active session is 401 with a code that says why. */
+  async requireActive(key: string | undefined, now = Date.now()): Promise<ActiveSession> {
+    if (!key) throw new UnauthorizedException(apiError(ErrorCode.SESSION_REQUIRED, 'This endpoint needs an active session in header x-session-id'));
+    if (!isSessionKey(key)) throw new UnauthorizedException(apiError(ErrorCode.INVALID_SESSION_ID, 'A session id is 0x + 64 hex characters'));
+    const session = await this.sessions.findOne({ where: { keyHash: sessionKeyHash(key) }, relations: { user: true } });
+    if (!session?.user) throw new UnauthorizedException(apiError(ErrorCode.SESSION_NOT_FOUND, 'No such session'));
+    const status = sessionStatus(session, now);
+    if (status === 'revoked') throw new UnauthorizedException(apiError(ErrorCode.SESSION_REVOKED, 'The session has been revoked'));
+    if (status === 'expired') throw new UnauthorizedException(apiError(ErrorCode.SESSION_EXPIRED, 'The session has expired; sign in again'));
+    return { session, user: session.user };
+  }
+}

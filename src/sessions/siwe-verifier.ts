@@ -1,0 +1,78 @@
+// Parses and checks an EIP-4361 message and its signature; throws 400 for malformed input, 401 for a failed check.
+import { BadRequestException, UnauthorizedException } from '@nestjs/common';
+import { verifyMessage } from 'ethers';
+import { SiweMessage } from 'siwe';
+import { apiError, ErrorCode } from '../common/error-codes';
+
+/** How far issuedAt may be from the server's clock (either way). */
+export const ISSUED_AT_WINDOW_MS = 10 * 60_000;
+
+const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
+
+export interface SiweExpectations {
+  domains: string[];
+  chainId: number;
+  now: number;
+}
+
+export function parseSiweMessage(message: string): SiweMessage {
+  try {
+    return new SiweMessage(message);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    if (/EIP-55|address/i.test(reason)) {
+      throw new BadRequestException(apiError(ErrorCode.INVALID_ADDRESS, 'The message address is not a valid EIP-55 checksummed address'));
+    }
+    throw new BadRequestException(apiError(ErrorCode.INVALID_SIWE_MESSAGE, 'The message is not a valid EIP-4361 message'));
+  }
+}
+
+function time(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new BadRequestException(apiError(ErrorCode.INVALID_SIWE_MESSAGE, 'A message time is not ISO-8601'));
+  return ms;
+}
+
+/** Every check except the nonce, which the caller consumes atomically in the database afterwards. */
+export function verifySiwe(message: string, signature: string, expect: SiweExpectations): SiweMessage {
+  if (!SIGNATURE.test(signature)) {
+    throw new BadRequestException(apiError(ErrorCode.INVALID_SIGNATURE, 'The signature must be 0x + 130 hex characters'));
+  }
+  const siwe = parseSiweMessage(message);
+  if (!expect.domains.includes(siwe.domain)) {
+    throw new UnauthorizedException(apiError(ErrorCode.DOMAIN_MISMATCH, 'The message is for another domain'));
+  }
+  if (siwe.chainId !== expect.chainId) {
+    throw new UnauthorizedException(apiError(ErrorCode.CHAIN_ID_MISMATCH, `The message must name chain id ${expect.chainId}`));
+  }
+  const issuedAt = time(siwe.issuedAt);
+  if (issuedAt === undefined) {
+    throw new BadRequestException(apiError(ErrorCode.INVALID_SIWE_MESSAGE, 'The message has no Issued At'));
+  }
+  if (issuedAt > expect.now + ISSUED_AT_WINDOW_MS) {
+    throw new UnauthorizedException(apiError(ErrorCode.MESSAGE_NOT_YET_VALID, 'The message is issued more than 10 minutes in the future'));
+  }
+  if (issuedAt < expect.now - ISSUED_AT_WINDOW_MS) {
+    throw new UnauthorizedException(apiError(ErrorCode.MESSAGE_EXPIRED, 'The message was issued more than 10 minutes ago'));
+  }
+  const expiresAt = time(siwe.expirationTime);
+  if (expiresAt !== undefined && expiresAt <= expect.now) {
+    throw new UnauthorizedException(apiError(ErrorCode.MESSAGE_EXPIRED, 'The message has expired'));
+  }
+  const notBefore = time(siwe.notBefore);
+  if (notBefore !== undefined && notBefore > expect.now) {
+    throw new UnauthorizedException(apiError(ErrorCode.MESSAGE_NOT_YET_VALID, 'The message is not valid yet'));
+  }
+  let recovered: string;
+  try {
+    // The exact text the wallet signed, not a re-rendering of the parsed fields.
+    recovered = verifyMessage(message, signature);
+  } catch {
+    throw new BadRequestException(apiError(ErrorCode.INVALID_SIGNATURE, 'The signature is malformed'));
+  }
+  if (recovered.toLowerCase() !== siwe.address.toLowerCase()) {
+    throw new UnauthorizedException(apiError(ErrorCode.INVALID_SIGNATURE, 'The signature was not made by the message address'));
+  }
+  return siwe;
+}

@@ -1,0 +1,288 @@
+// Sign-In with Ethereum end to end: real wallets, real EIP-4361 messages, real AppModule on a temp SQLite file.
+import { Wallet } from 'ethers';
+import request from 'supertest';
+import { sessionKeyHash } from '../src/sessions/session-key';
+import { Session } from '../src/sessions/session.entity';
+import { SiweNonce } from '../src/sessions/siwe-nonce.entity';
+import { User } from '../src/users/user.entity';
+import { UsersService } from '../src/users/users.service';
+import { bootTestApp, TestApp } from './support/app';
+import { getNonce, postSession, signIn, siweMessage, TEST_HOST } from './support/siwe';
+
+const CHAIN_ID = 11155111;
+
+describe('sessions (SIWE)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await bootTestApp({ env: { CHAIN_ID: String(CHAIN_ID), SESSION_DOMAIN: undefined, RATE_LIMIT_PER_MIN: '0', SIWE_NONCE_TTL_S: '10' } });
+  });
+  afterAll(() => t.close());
+
+  const count = (entity: typeof User | typeof Session) => t.dataSource.getRepository(entity).count();
+
+  async function signed(wallet = Wallet.createRandom(), overrides: Partial<Parameters<typeof siweMessage>[0]> = {}) {
+    const nonce = overrides.nonce ?? (await getNonce(t.http));
+    const message = siweMessage({ domain: TEST_HOST, address: wallet.address, chainId: CHAIN_ID, nonce, ...overrides });
+    return { message, signature: await wallet.signMessage(message), nonce, wallet };
+  }
+
+  async function expectRejected(body: unknown, status: number, code: string) {
+    const [users, sessions] = [await count(User), await count(Session)];
+    const res = await postSession(t.http, body);
+    expect(res.status).toBe(status);
+    expect(res.body).toMatchObject({ ok: false, error: { code } });
+    expect(await count(User)).toBe(users);
+    expect(await count(Session)).toBe(sessions);
+  }
+
+  describe('GET /api/session/nonce', () => {
+    it('issues distinct alphanumeric nonces with an expiry, stored unused', async () => {
+      const a = await request(t.http).get('/api/session/nonce').expect(200);
+      const b = await request(t.http).get('/api/session/nonce').expect(200);
+      expect(a.body.ok).toBe(true);
+      expect(a.body.data.nonce).toMatch(/^[0-9a-f]{32}$/);
+      expect(a.body.data.nonce).not.toBe(b.body.data.nonce);
+      const expiresAt = Date.parse(a.body.data.expiresAt);
+      expect(expiresAt).toBeGreaterThan(Date.now());
+      expect(expiresAt).toBeLessThanOrEqual(Date.now() + 10_000);
+      const row = await t.dataSource.getRepository(SiweNonce).findOneByOrFail({ nonce: a.body.data.nonce });
+      expect(row.usedAt).toBeNull();
+    });
+  });
+
+  describe('POST /api/session', () => {
+    it('creates a session for a valid signed message and upserts the user by address hash', async () => {
+      const wallet = Wallet.createRandom();
+      const { message, signature, nonce } = await signed(wallet);
+      const res = await postSession(t.http, { message, signature }).expect(201);
+      expect(res.body.ok).toBe(true);
+      expect(res.body.data.status).toBe('active');
+      expect(res.body.data.sessionId).toMatch(/^0x[0-9a-f]{64}$/);
+      const expiresAt = Date.parse(res.body.data.expiresAt);
+      expect(Math.abs(expiresAt - (Date.now() + 86_400_000))).toBeLessThan(60_000);
+
+      const hash = t.app.get(UsersService).hashAddress(wallet.address);
+      expect(hash).toMatch(/^[0-9a-f]{64}$/);
+      const user = await t.dataSource.getRepository(User).findOneByOrFail({ addressHash: hash });
+      const session = await t.dataSource.getRepository(Session).findOneByOrFail({ keyHash: sessionKeyHash(res.body.data.sessionId) });
+      expect(session.userId).toBe(user.id);
+      expect(session.keyHash).not.toContain(res.body.data.sessionId.slice(2));
+      expect((await t.dataSource.getRepository(SiweNonce).findOneByOrFail({ nonce })).usedAt).not.toBeNull();
+
+      // A second sign-in of the same wallet reuses the user and moves last_seen_at.
+      const again = await signIn(t.http, wallet);
+      expect(again.sessionId).not.toBe(res.body.data.sessionId);
+      const users = await t.dataSource.getRepository(User).findBy({ addressHash: hash });
+      expect(users).toHaveLength(1);
+      expect(users[0].firstSeenAt).toBe(user.firstSeenAt);
+      expect(users[0].lastSeenAt).toBeGreaterThanOrEqual(user.lastSeenAt);
+    });
+
+    it('hashes an address the same in every letter case', () => {
+      const users = t.app.get(UsersService);
+      const { address } = Wallet.createRandom();
+      expect(users.hashAddress(address)).toBe(users.hashAddress(address.toLowerCase()));
+      expect(users.hashAddress(address)).toBe(users.hashAddress(`0x${address.slice(2).toUpperCase()}`));
+      expect(users.hashAddress(address)).not.toBe(users.hashAddress(Wallet.createRandom().address));
+    });
+
+    it('rejects a replayed nonce (NONCE_USED) and an unknown one (NONCE_INVALID)', async () => {
+      const first = await signed();
+      await postSession(t.http, { message: first.message, signature: first.signature }).expect(201);
+      await expectRejected({ message: first.message, signature: first.signature }, 401, 'NONCE_USED');
+      // Another wallet trying the consumed nonce with its own valid signature.
+      const other = await signed(Wallet.createRandom(), { nonce: first.nonce });
+      await expectRejected({ message: other.message, signature: other.signature }, 401, 'NONCE_USED');
+      const made = await signed(Wallet.createRandom(), { nonce: 'abcdef0123456789abcdef0123456789' });
+      await expectRejected({ message: made.message, signature: made.signature }, 401, 'NONCE_INVALID');
+    });
+
+    it('rejects an expired nonce (NONCE_EXPIRED)', async () => {
+      const { message, signature, nonce } = await signed();
+      // Seeded past its expiry rather than sleeping through SIWE_NONCE_TTL_S.
+      await t.dataSource.getRepository(SiweNonce).update({ nonce }, { expiresAt: Date.now() - 1 });
+      await expectRejected({ message, signature }, 401, 'NONCE_EXPIRED');
+    });
+
+    it('rejects a signature made by another address (INVALID_SIGNATURE) without consuming the nonce', async () => {
+      const victim = Wallet.createRandom();
+      const attacker = Wallet.createRandom();
+      const nonce = await getNonce(t.http);
+      const message = siweMessage({ domain: TEST_HOST, address: victim.address, chainId: CHAIN_ID, nonce });
+      await expectRejected({ message, signature: await attacker.signMessage(message) }, 401, 'INVALID_SIGNATURE');
+      expect((await t.dataSource.getRepository(SiweNonce).findOneByOrFail({ nonce })).usedAt).toBeNull();
+      // A signature over a different text (tampered message) fails the same way.
+      const tampered = message.replace('Sign in to Bloom', 'Sign in to Bloom!');
+      await expectRejected({ message: tampered, signature: await victim.signMessage(message) }, 401, 'INVALID_SIGNATURE');
+    });
+
+    it.each([
+      ['not hex', '0x' + 'zz'.repeat(65)],
+      ['too short', '0x1234'],
+      ['no prefix', 'ab'.repeat(65)],
+      ['invalid recovery byte', '0x' + '11'.repeat(64) + 'ff'],
+    ])('rejects a malformed signature (%s) with 400 INVALID_SIGNATURE', async (_name, signature) => {
+      const { message } = await signed();
+      await expectRejected({ message, signature }, 400, 'INVALID_SIGNATURE');
+    });
+
+    it('rejects a message for another domain (DOMAIN_MISMATCH) or chain (CHAIN_ID_MISMATCH)', async () => {
+      const domain = await signed(Wallet.createRandom(), { domain: 'evil.example' });
+      await expectRejected({ message: domain.message, signature: domain.signature }, 401, 'DOMAIN_MISMATCH');
+      const chain = await signed(Wallet.createRandom(), { chainId: 1 });
+      await expectRejected({ message: chain.message, signature: chain.signature }, 401, 'CHAIN_ID_MISMATCH');
+    });
+
+    it('rejects messages outside the time window or past their expiration', async () => {
+      const old = await signed(Wallet.createRandom(), { issuedAt: new Date(Date.now() - 11 * 60_000).toISOString() });
+      await expectRejected({ message: old.message, signature: old.signature }, 401, 'MESSAGE_EXPIRED');
+      const future = await signed(Wallet.createRandom(), { issuedAt: new Date(Date.now() + 11 * 60_000).toISOString() });
+      await expectRejected({ message: future.message, signature: future.signature }, 401, 'MESSAGE_NOT_YET_VALID');
+      const expired = await signed(Wallet.createRandom(), {
+        issuedAt: new Date(Date.now() - 60_000).toISOString(),
+        expirationTime: new Date(Date.now() - 1000).toISOString(),
+      });
+      await expectRejected({ message: expired.message, signature: expired.signature }, 401, 'MESSAGE_EXPIRED');
+    });
+
+    it('rejects a wrong-checksum or malformed address in the message (INVALID_ADDRESS)', async () => {
+      const wallet = Wallet.createRandom();
+      const { message } = await signed(wallet);
+      const body = wallet.address.slice(2);
+      // Flip the case of the first letter in the address: still hex, no longer EIP-55.
+      const i = body.search(/[a-fA-F]/);
+      const flipped = body[i] === body[i].toUpperCase() ? body[i].toLowerCase() : body[i].toUpperCase();
+      const wrong = `0x${body.slice(0, i)}${flipped}${body.slice(i + 1)}`;
+      const wrongMessage = message.replace(wallet.address, wrong);
+      await expectRejected({ message: wrongMessage, signature: await wallet.signMessage(wrongMessage) }, 400, 'INVALID_ADDRESS');
+      const short = message.replace(wallet.address, wallet.address.slice(0, 40));
+      const res = await postSession(t.http, { message: short, signature: await wallet.signMessage(short) });
+      expect(res.status).toBe(400);
+      expect(['INVALID_ADDRESS', 'INVALID_SIWE_MESSAGE']).toContain(res.body.error.code);
+    });
+
+    it.each([
+      [{ message: 'hello', signature: '0x' + '11'.repeat(65) }, 'INVALID_SIWE_MESSAGE'],
+      [{ message: '', signature: '0x' + '11'.repeat(65) }, 'INVALID_SIWE_MESSAGE'],
+      [{ message: 42, signature: '0x' + '11'.repeat(65) }, 'VALIDATION_ERROR'],
+      [{ signature: '0x' + '11'.repeat(65) }, 'VALIDATION_ERROR'],
+      [{ message: 'x', signature: '0x' + '11'.repeat(65), extra: true }, 'VALIDATION_ERROR'],
+      [{ message: 'x'.repeat(5000), signature: '0x' + '11'.repeat(65) }, 'VALIDATION_ERROR'],
+    ])('rejects a malformed body %#', async (body, code) => {
+      await expectRejected(body, 400, code);
+    });
+
+    it('accepts SESSION_DOMAIN instead of the Host header when configured', async () => {
+      const other = await bootTestApp({ env: { SESSION_DOMAIN: 'app.bloom.example', RATE_LIMIT_PER_MIN: '0' } });
+      try {
+        const wallet = Wallet.createRandom();
+        const nonce = await getNonce(other.http);
+        const message = siweMessage({ domain: 'app.bloom.example', address: wallet.address, chainId: CHAIN_ID, nonce });
+        await request(other.http).post('/api/session').set('Host', TEST_HOST).send({ message, signature: await wallet.signMessage(message) }).expect(201);
+        // The request's own Host is then not enough.
+        const nonce2 = await getNonce(other.http);
+        const hostMessage = siweMessage({ domain: TEST_HOST, address: wallet.address, chainId: CHAIN_ID, nonce: nonce2 });
+        const res = await request(other.http).post('/api/session').set('Host', TEST_HOST).send({ message: hostMessage, signature: await wallet.signMessage(hostMessage) });
+        expect(res.status).toBe(401);
+        expect(res.body.error.code).toBe('DOMAIN_MISMATCH');
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('lets only one of many concurrent sign-ins with the same nonce win', async () => {
+      const wallet = Wallet.createRandom();
+      const { message, signature } = await signed(wallet);
+      const results = await Promise.all(Array.from({ length: 8 }, () => postSession(t.http, { message, signature })));
+      expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+      expect(results.filter((r) => r.status === 401 && r.body.error.code === 'NONCE_USED')).toHaveLength(7);
+    });
+  });
+
+  describe('GET /api/session/status and POST /api/session/revoke', () => {
+    it('reports an active session by header or query, then revoked after revoke (idempotent)', async () => {
+      const { sessionId } = await signIn(t.http);
+      const byHeader = await request(t.http).get('/api/session/status').set('x-session-id', sessionId).expect(200);
+      expect(byHeader.body.data.status).toBe('active');
+      expect(Date.parse(byHeader.body.data.createdAt)).toBeLessThanOrEqual(Date.now());
+      expect(Date.parse(byHeader.body.data.expiresAt)).toBeGreaterThan(Date.now());
+      const byQuery = await request(t.http).get('/api/session/status').query({ sessionId }).expect(200);
+      expect(byQuery.body.data).toEqual(byHeader.body.data);
+      // Upper-case hex names the same session.
+      await request(t.http).get('/api/session/status').set('x-session-id', `0x${sessionId.slice(2).toUpperCase()}`).expect(200);
+
+      const revoked = await request(t.http).post('/api/session/revoke').set('x-session-id', sessionId).expect(200);
+      expect(revoked.body).toEqual({ ok: true, data: { status: 'revoked' } });
+      const after = await request(t.http).get('/api/session/status').set('x-session-id', sessionId).expect(200);
+      expect(after.body.data.status).toBe('revoked');
+      const row = await t.dataSource.getRepository(Session).findOneByOrFail({ keyHash: sessionKeyHash(sessionId) });
+      expect(row.revokedAt).not.toBeNull();
+      const again = await request(t.http).post('/api/session/revoke').set('x-session-id', sessionId).expect(200);
+      expect(again.body.data.status).toBe('revoked');
+      expect((await t.dataSource.getRepository(Session).findOneByOrFail({ id: row.id })).revokedAt).toBe(row.revokedAt);
+    });
+
+    it('derives expired from expires_at', async () => {
+      const { sessionId } = await signIn(t.http);
+      await t.dataSource.getRepository(Session).update({ keyHash: sessionKeyHash(sessionId) }, { expiresAt: Date.now() - 1 });
+      const res = await request(t.http).get('/api/session/status').set('x-session-id', sessionId).expect(200);
+      expect(res.body.data.status).toBe('expired');
+    });
+
+    it.each(['get', 'post'] as const)('%s: 400 SESSION_REQUIRED, 400 INVALID_SESSION_ID, 404 SESSION_NOT_FOUND', async (method) => {
+      const path = method === 'get' ? '/api/session/status' : '/api/session/revoke';
+      const none = await request(t.http)[method](path);
+      expect(none.status).toBe(400);
+      expect(none.body.error.code).toBe('SESSION_REQUIRED');
+      for (const bad of ['abc', '0x1234', `0x${'g'.repeat(64)}`, `0x${'a'.repeat(65)}`, "' OR 1=1 --"]) {
+        const res = await request(t.http)[method](path).set('x-session-id', bad);
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('INVALID_SESSION_ID');
+      }
+      const unknown = await request(t.http)[method](path).set('x-session-id', `0x${'ab'.repeat(32)}`);
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.code).toBe('SESSION_NOT_FOUND');
+    });
+  });
+
+  describe('salt', () => {
+    it('generates a salt once, keeps it in settings, and hashes the same after a restart', async () => {
+      const first = await bootTestApp({ env: { TELEMETRY_SALT: undefined } });
+      const { address } = Wallet.createRandom();
+      const hash = first.app.get(UsersService).hashAddress(address);
+      const salt = await first.dataSource.query(`SELECT value FROM settings WHERE key = 'address_hash_salt'`);
+      expect(salt[0].value).toMatch(/^[0-9a-f]{64}$/);
+      const dbPath = first.dbPath;
+      await first.app.close();
+      const second = await bootTestApp({ dbPath, env: { TELEMETRY_SALT: undefined } });
+      try {
+        expect(second.app.get(UsersService).hashAddress(address)).toBe(hash);
+      } finally {
+        await second.close();
+        await first.close();
+      }
+      // Another database gets another salt: no public default exists.
+      const third = await bootTestApp({ env: { TELEMETRY_SALT: undefined } });
+      try {
+        expect(third.app.get(UsersService).hashAddress(address)).not.toBe(hash);
+      } finally {
+        await third.close();
+      }
+    });
+
+    it('uses TELEMETRY_SALT when set (same hash on any database)', async () => {
+      const env = { TELEMETRY_SALT: 'a-configured-salt-of-32-characters' };
+      const a = await bootTestApp({ env });
+      const b = await bootTestApp({ env });
+      try {
+        const { address } = Wallet.createRandom();
+        expect(a.app.get(UsersService).hashAddress(address)).toBe(b.app.get(UsersService).hashAddress(address));
+        expect(await a.dataSource.query(`SELECT value FROM settings WHERE key = 'address_hash_salt'`)).toEqual([]);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  });
+});
