@@ -107,8 +107,10 @@ export class EnvironmentVariables {
   @IntRange(0, 1_000_000)
   RATE_LIMIT_PER_MIN = 1200;
 
+  @BoolFlag()
   TRUST_PROXY = false;
 
+  @IntRange(10, 3600)
   SIWE_NONCE_TTL_S = 300;
 
   @Transform(({ value }) =>
