@@ -6,7 +6,10 @@ import { Session } from '../src/sessions/session.entity';
 import { SiweNonce } from '../src/sessions/siwe-nonce.entity';
 import { User } from '../src/users/user.entity';
 import { UsersService } from '../src/users/users.service';
-import { bootTestApp, TestApp } from './support/app';
+import { rmSync } from 'node:fs';
+import { Setting } from '../src/settings/setting.entity';
+import { ADDRESS_HASH_SALT_KEY } from '../src/users/users.service';
+import { bootTestApp, tempDbPath, TestApp } from './support/app';
 import { getNonce, postSession, signIn, siweMessage, TEST_HOST } from './support/siwe';
 
 const CHAIN_ID = 11155111;
@@ -248,26 +251,30 @@ describe('sessions (SIWE)', () => {
 
   describe('salt', () => {
     it('generates a salt once, keeps it in settings, and hashes the same after a restart', async () => {
-      const first = await bootTestApp({ env: { TELEMETRY_SALT: undefined } });
+      // One named database for both boots (on PostgreSQL too), so the restart sees the same data.
+      const { dir, dbPath } = tempDbPath();
       const { address } = Wallet.createRandom();
-      const hash = first.app.get(UsersService).hashAddress(address);
-      const salt = await first.dataSource.query(`SELECT value FROM settings WHERE key = 'address_hash_salt'`);
-      expect(salt[0].value).toMatch(/^[0-9a-f]{64}$/);
-      const dbPath = first.dbPath;
-      await first.app.close();
-      const second = await bootTestApp({ dbPath, env: { TELEMETRY_SALT: undefined } });
       try {
-        expect(second.app.get(UsersService).hashAddress(address)).toBe(hash);
-      } finally {
-        await second.close();
+        const first = await bootTestApp({ dbPath, env: { TELEMETRY_SALT: undefined } });
+        const hash = first.app.get(UsersService).hashAddress(address);
+        const salt = await first.dataSource.getRepository(Setting).findOneByOrFail({ key: ADDRESS_HASH_SALT_KEY });
+        expect(salt.value).toMatch(/^[0-9a-f]{64}$/);
         await first.close();
-      }
-      // Another database gets another salt: no public default exists.
-      const third = await bootTestApp({ env: { TELEMETRY_SALT: undefined } });
-      try {
-        expect(third.app.get(UsersService).hashAddress(address)).not.toBe(hash);
+        const second = await bootTestApp({ dbPath, env: { TELEMETRY_SALT: undefined } });
+        try {
+          expect(second.app.get(UsersService).hashAddress(address)).toBe(hash);
+        } finally {
+          await second.close();
+        }
+        // Another database gets another salt: no public default exists.
+        const third = await bootTestApp({ env: { TELEMETRY_SALT: undefined } });
+        try {
+          expect(third.app.get(UsersService).hashAddress(address)).not.toBe(hash);
+        } finally {
+          await third.close();
+        }
       } finally {
-        await third.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 
@@ -278,7 +285,7 @@ describe('sessions (SIWE)', () => {
       try {
         const { address } = Wallet.createRandom();
         expect(a.app.get(UsersService).hashAddress(address)).toBe(b.app.get(UsersService).hashAddress(address));
-        expect(await a.dataSource.query(`SELECT value FROM settings WHERE key = 'address_hash_salt'`)).toEqual([]);
+        expect(await a.dataSource.getRepository(Setting).findOneBy({ key: ADDRESS_HASH_SALT_KEY })).toBeNull();
       } finally {
         await a.close();
         await b.close();

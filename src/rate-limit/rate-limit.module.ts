@@ -15,6 +15,8 @@ export const RATE_LIMIT_WINDOW_MS = 60_000;
         throttlers: [{ ttl: RATE_LIMIT_WINDOW_MS, limit: Math.max(1, config.rateLimitPerMin) }],
         // RATE_LIMIT_PER_MIN=0 turns limiting off.
         skipIf: () => config.rateLimitPerMin === 0,
+        // One budget per client IP across all routes (the throttler's default key is per route).
+        generateKey: (_context, tracker, name) => `${name}:${tracker}`,
       }),
     }),
   ],
