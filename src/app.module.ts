@@ -15,6 +15,7 @@ import { FeesModule } from './fees/fees.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { ReportsModule } from './reports/reports.module';
 import { RequestLogModule } from './request-log/request-log.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
@@ -40,6 +41,7 @@ import { UsersModule } from './users/users.module';
     DevnetStatsModule,
     DefiModule,
     DashboardModule,
+    ReportsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
