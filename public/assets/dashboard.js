@@ -80,7 +80,8 @@
     var t = stats.traffic;
     setField('requestsAllTime', F.count(t.requestsAllTime));
     setField('requestsLast24h', F.count(t.requestsLast24h));
-    setField('successRate24h', F.percent(t.successRate24h));
+    setField('successRate24h', F.ratio(t.successRate24h));
+    setField('visitorsLast24h', F.count(t.visitorsLast24h));
     setField('http5xx24h', F.count(t.http5xx24h));
     setField('usersAllTime', F.count(stats.users.allTime));
     setField('usersLast24h', F.count(stats.users.last24h));
@@ -106,6 +107,11 @@
     renderTokens(stats);
   }
 
+  /** A token outside the known list has no decimals: its raw base units are shown, labelled as such. */
+  function amount(units, decimals) {
+    return decimals === null || decimals === undefined ? F.units(units, 0) + ' base units' : F.units(units, decimals);
+  }
+
   function renderTokens(stats) {
     var body = root.querySelector('[data-tokens]');
     if (!body) return;
@@ -119,9 +125,9 @@
       var row = el('tr');
       row.setAttribute('data-token', a.token);
       row.appendChild(el('th', null, a.token)).setAttribute('scope', 'row');
-      row.appendChild(el('td', 'num', F.units(a.totalUnits, a.decimals)));
-      row.appendChild(el('td', 'num', f ? F.units(f.totalFeeUnits, f.decimals) : '—'));
-      row.appendChild(el('td', 'num', f ? F.units(f.last24hFeeUnits, f.decimals) : '—'));
+      row.appendChild(el('td', 'num', amount(a.totalUnits, a.decimals)));
+      row.appendChild(el('td', 'num', f ? amount(f.totalFeeUnits, f.decimals) : '—'));
+      row.appendChild(el('td', 'num', f ? amount(f.last24hFeeUnits, f.decimals) : '—'));
       body.appendChild(row);
     });
     if (!body.firstChild) {
@@ -197,7 +203,8 @@
       total += s.requests;
       peak = Math.max(peak, s.requests);
     });
-    var max = F.niceCeil(peak);
+    var step = F.axisStep(peak, 4);
+    var max = step * 4;
     var y = function (v) {
       return pad.top + plotH - (v / max) * plotH;
     };
@@ -209,7 +216,7 @@
     chart.appendChild(desc);
 
     for (var g = 0; g <= 4; g++) {
-      var value = (max * g) / 4;
+      var value = step * g;
       chart.appendChild(svg('line', { x1: pad.left, x2: W - pad.right, y1: y(value), y2: y(value), class: 'grid' }));
       var label = svg('text', { x: pad.left - 6, y: y(value) + 4, class: 'axis axis-y' });
       label.textContent = F.count(value);

@@ -41,6 +41,12 @@
     return (negative ? '-' : '') + whole + (fraction ? '.' + fraction : '');
   }
 
+  /** A ratio given as 0–1 (the API's success rates): 0.99875 → "99.88%"; null (no traffic yet) → "—". */
+  function ratio(r) {
+    if (typeof r !== 'number' || !isFinite(r)) return DASH;
+    return percent(r * 100);
+  }
+
   /** Milliseconds with at most one decimal: 12.345 → "12.3 ms". */
   function ms(n) {
     if (typeof n !== 'number' || !isFinite(n)) return DASH;
@@ -80,13 +86,17 @@
     return Math.max(200, Number(match[1]));
   }
 
-  /** A round upper bound for a chart axis: 0 → 1, 7 → 10, 1234 → 1500. */
-  function niceCeil(n) {
-    if (!(n > 0)) return 1;
-    var magnitude = Math.pow(10, Math.floor(Math.log10(n)));
-    var steps = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
-    for (var i = 0; i < steps.length; i++) {
-      if (steps[i] * magnitude >= n) return steps[i] * magnitude;
+  /**
+   * The gridline step of a count axis with `ticks` intervals reaching at least `peak`: a whole 1, 2, 2.5 or 5 × 10^k,
+   * so every gridline label is an exact count (peak 2 → 1, peak 89 → 25, peak 1000 → 250).
+   */
+  function axisStep(peak, ticks) {
+    var target = Math.max(1, peak) / ticks;
+    var magnitude = Math.pow(10, Math.floor(Math.log10(target)));
+    var factors = [1, 2, 2.5, 5, 10];
+    for (var i = 0; i < factors.length; i++) {
+      var step = factors[i] * magnitude;
+      if (step >= target && Number.isInteger(step)) return step;
     }
     return 10 * magnitude;
   }
@@ -94,12 +104,13 @@
   return {
     count: count,
     percent: percent,
+    ratio: ratio,
     units: units,
     ms: ms,
     clock: clock,
     dateTime: dateTime,
     age: age,
     refreshInterval: refreshInterval,
-    niceCeil: niceCeil,
+    axisStep: axisStep,
   };
 });

@@ -2,11 +2,12 @@
 interface BloomFormat {
   count(n: unknown): string;
   percent(p: unknown): string;
+  ratio(r: unknown): string;
   units(units: unknown, decimals: unknown): string;
   ms(n: unknown): string;
   age(ms: number): string;
   refreshInterval(search: string, fallback: number): number;
-  niceCeil(n: number): number;
+  axisStep(peak: number, ticks: number): number;
 }
 
 const sut = require('../../public/assets/format.js') as BloomFormat;
@@ -69,6 +70,16 @@ describe('dashboard format: counts, percentages, ages', () => {
   });
 
   it.each([
+    [1, '100.00%'],
+    [0.99875, '99.88%'],
+    [2 / 3, '66.67%'],
+    [0, '0.00%'],
+    [null, '—'],
+  ])('ratio(%p) → %s', (r, expected) => {
+    expect(sut.ratio(r)).toBe(expected);
+  });
+
+  it.each([
     [0, '0 s'],
     [59_999, '59 s'],
     [60_000, '1 min'],
@@ -84,11 +95,25 @@ describe('dashboard format: counts, percentages, ages', () => {
     expect(sut.refreshInterval('?refreshMs=abc', 10_000)).toBe(10_000);
   });
 
-  it('rounds chart axes up to a round bound at or above the peak', () => {
-    for (const n of [0, 1, 7, 10, 11, 99, 101, 1234, 98_765]) {
-      const bound = sut.niceCeil(n);
-      expect(bound).toBeGreaterThanOrEqual(n);
-      expect(bound).toBeLessThanOrEqual(Math.max(1, n * 2));
+  it.each([
+    [0, 1],
+    [2, 1],
+    [4, 1],
+    [5, 2],
+    [40, 10],
+    [89, 25],
+    [1000, 250],
+    [1001, 500],
+  ])('axisStep(%d, 4) → %d', (peak, step) => {
+    expect(sut.axisStep(peak, 4)).toBe(step);
+  });
+
+  it('axis steps are whole counts whose top gridline covers the peak without wasting more than 2.5× the room', () => {
+    for (let peak = 0; peak <= 100_000; peak += peak < 200 ? 1 : 97) {
+      const step = sut.axisStep(peak, 4);
+      expect(Number.isInteger(step)).toBe(true);
+      expect(step * 4).toBeGreaterThanOrEqual(peak);
+      expect(step * 4).toBeLessThanOrEqual(Math.max(4, peak * 2.5));
     }
   });
 });

@@ -56,6 +56,7 @@ export async function openProbedPage(browser: Browser): Promise<PageProbe> {
 export interface DashboardFormat {
   count(n: unknown): string;
   percent(p: unknown): string;
+  ratio(r: unknown): string;
   units(units: unknown, decimals: unknown): string;
   ms(n: unknown): string;
   clock(t: number | string | Date): string;

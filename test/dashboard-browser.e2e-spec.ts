@@ -1,0 +1,394 @@
+// The landing page and the devnet dashboard in a real browser (Debian's Chromium via playwright-core) against the
+// real app: the figures shown are the API's, execution metrics follow the API's display decision, the page keeps
+// itself fresh without reloading, API text never becomes markup, and a stopped server is said so on the page.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Browser, Page, Response } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { Execution } from '../src/executions/execution.entity';
+import { TokenTotal } from '../src/executions/token-total.entity';
+import { RequestLog } from '../src/request-log/request-log.entity';
+import { TrafficRun } from '../src/telemetry/traffic-run.entity';
+import { User } from '../src/users/user.entity';
+import { bootTestApp, tempDbPath, TestApp } from './support/app';
+import { dashboardFormat as F, launchBrowser, openProbedPage, PageProbe } from './support/browser';
+
+const REPORTS_DIR = join(__dirname, '..', 'reports');
+const HOUR = 3_600_000;
+const XSS_RUN_ID = '<img src=x onerror=alert(1)>';
+const XSS_TOP_ERROR = '<script>alert(2)</script>';
+
+interface DevnetStats {
+  traffic: {
+    requestsAllTime: number;
+    requestsLast24h: number;
+    successRate24h: number | null;
+    http5xx24h: number;
+    visitorsLast24h: number;
+    recentRuns: Array<{ runId: string; kind: string; requests: number; okPct: number; p95Ms: number; http5xx: number }>;
+  };
+  users: { allTime: number; last24h: number };
+  transactions: { successCount: number; failCount: number; pendingCount: number };
+  amountExecuted: { byToken: Array<{ token: string; decimals: number; totalUnits: string }> };
+  feesCollected: { byToken: Array<{ token: string; decimals: number; totalFeeUnits: string; last24hFeeUnits: string }>; feeBps: number };
+  display: { executionMetricsVisible: boolean; reason: string };
+}
+
+// ---- seeding through the repositories ------------------------------------------------------------------------
+
+function hash(): string {
+  return randomBytes(32).toString('hex');
+}
+
+async function seedUsers(ds: DataSource, now: number): Promise<User[]> {
+  const rows = [3 * 24 * HOUR, 50 * HOUR, 30 * HOUR, 2 * HOUR, HOUR / 2].map((ago) => ({
+    addressHash: hash(),
+    firstSeenAt: now - ago,
+    lastSeenAt: now - ago,
+    source: 'siwe',
+    notes: null,
+  }));
+  return ds.getRepository(User).save(rows);
+}
+
+/** Requests in past hours (some older than 24 h, some 5xx), so every traffic figure differs from the others. */
+async function seedRequestLog(ds: DataSource, now: number): Promise<void> {
+  const rows: Partial<RequestLog>[] = [];
+  const add = (ago: number, n: number, status: number) => {
+    for (let i = 0; i < n; i++) {
+      rows.push({ ts: now - ago + i, method: 'GET', route: '/health', status, durationMs: 2 + (i % 7), userHash: null, runId: 'seed-run', correlationId: null, errorCode: status >= 500 ? 'DATABASE_UNAVAILABLE' : null });
+    }
+  };
+  add(30 * HOUR, 40, 200);
+  add(5 * HOUR, 25, 200);
+  add(5 * HOUR - 60_000, 3, 503);
+  add(2 * HOUR, 17, 404);
+  await ds.getRepository(RequestLog).insert(rows);
+}
+
+async function seedRuns(ds: DataSource, now: number): Promise<void> {
+  const base = { params: { users: 50 }, summary: { endpoints: [] }, p50Ms: 4.2, p99Ms: 61.5 };
+  await ds.getRepository(TrafficRun).insert([
+    { ...base, runId: 'devnet-load-seeded', kind: 'devnet-load', startedAt: now - 3 * HOUR, endedAt: now - 3 * HOUR + 60_000, requests: 18_234, okPct: 99.95, p95Ms: 41.37, http5xx: 0, topError: null },
+    { ...base, runId: XSS_RUN_ID, kind: 'load-test', startedAt: now - HOUR, endedAt: now - HOUR + 10_000, requests: 1_200, okPct: 100, p95Ms: 12, http5xx: 1, topError: XSS_TOP_ERROR },
+  ]);
+}
+
+/** Confirmed executions with volume, kept consistent with token_totals as a confirmation would leave them. */
+async function seedConfirmedExecutions(ds: DataSource, user: User, n: number, now: number): Promise<void> {
+  const feeBps = 25;
+  const amounts = Array.from({ length: n }, (_, i) => 12_345_678_901_234_567_890n + BigInt(i) * 1_000_000_007n);
+  await ds.transaction(async (m) => {
+    for (const amount of amounts) {
+      const fee = (amount * BigInt(feeBps)) / 10_000n;
+      await m.getRepository(Execution).insert({
+        id: randomUUID(), userId: user.id, sessionId: null, correlationId: null, action: 'uniswap-v3-swap', token: 'WETH',
+        amountUnits: amount, feeBps, feeUnits: fee, status: 'confirmed', txHash: '0x' + hash(), blockNumber: 1,
+        errorCode: null, errorMessage: null, latencyMs: 1200, createdAt: now - HOUR, updatedAt: now - HOUR / 2,
+      });
+      const totals = m.getRepository(TokenTotal);
+      const current = (await totals.findOneBy({ token: 'WETH' })) ?? { token: 'WETH', confirmedCount: 0, amountUnits: 0n, feeUnits: 0n };
+      await totals.save({ token: 'WETH', confirmedCount: current.confirmedCount + 1, amountUnits: current.amountUnits + amount, feeUnits: current.feeUnits + fee });
+    }
+  });
+}
+
+// ---- page helpers --------------------------------------------------------------------------------------------
+
+const isStats = (r: Response) => new URL(r.url()).pathname === '/api/telemetry/devnet-stats' && r.status() === 200;
+
+async function field(page: Page, name: string): Promise<string> {
+  return ((await page.locator(`[data-field="${name}"]`).first().textContent()) ?? '').trim();
+}
+
+/** Opens a page and returns the devnet-stats body of the first refresh, once the page has rendered it. */
+async function openAndRender(probe: PageProbe, url: string): Promise<DevnetStats> {
+  const response = probe.page.waitForResponse(isStats);
+  await probe.page.goto(url);
+  const stats = ((await (await response).json()) as { data: DevnetStats }).data;
+  await probe.page.waitForSelector('[data-stats-root][data-state="live"]');
+  return stats;
+}
+
+async function expectTrafficFigures(page: Page, stats: DevnetStats): Promise<void> {
+  expect(await field(page, 'requestsAllTime')).toBe(F.count(stats.traffic.requestsAllTime));
+  expect(await field(page, 'usersAllTime')).toBe(F.count(stats.users.allTime));
+  expect(await field(page, 'successRate24h')).toBe(F.ratio(stats.traffic.successRate24h));
+  expect(await field(page, 'http5xx24h')).toBe(F.count(stats.traffic.http5xx24h));
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(REPORTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(REPORTS_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Makes the tab look hidden (or visible again) to the page, as a browser does when the user switches tabs. */
+async function setTabHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((h) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('dashboard in Chromium: traffic figures', () => {
+  let t: TestApp;
+  let dir: string;
+  const probes: PageProbe[] = [];
+  const open = async () => {
+    const probe = await openProbedPage(browser);
+    probes.push(probe);
+    return probe;
+  };
+
+  beforeAll(async () => {
+    // Seed, then restart on the same file: the start-up catch-up rolls the seeded hours up like any past traffic.
+    const temp = tempDbPath();
+    dir = temp.dir;
+    const now = Date.now();
+    const seeding = await bootTestApp({ dbPath: temp.dbPath });
+    await seedUsers(seeding.dataSource, now);
+    await seedRequestLog(seeding.dataSource, now);
+    await seedRuns(seeding.dataSource, now);
+    await seeding.close();
+    t = await bootTestApp({ dbPath: temp.dbPath, listen: true });
+  });
+  afterAll(async () => {
+    for (const p of probes) await p.context.close();
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('/devnet shows exactly the figures of the API answer it rendered', async () => {
+    const probe = await open();
+    const traffic = probe.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/telemetry/traffic');
+    const stats = await openAndRender(probe, `${t.baseUrl}/devnet`);
+    const { page } = probe;
+
+    // The seeded history makes these figures distinct, so a field read from the wrong key cannot pass.
+    expect(stats.traffic.requestsAllTime).toBeGreaterThan(stats.traffic.requestsLast24h);
+    expect(stats.traffic.http5xx24h).toBeGreaterThan(0);
+    expect(stats.users.allTime).toBeGreaterThan(stats.users.last24h);
+
+    await expectTrafficFigures(page, stats);
+    expect(await field(page, 'requestsLast24h')).toBe(F.count(stats.traffic.requestsLast24h));
+    expect(await field(page, 'usersLast24h')).toBe(F.count(stats.users.last24h));
+    expect(await field(page, 'visitorsLast24h')).toBe(F.count(stats.traffic.visitorsLast24h));
+
+    const rows = page.locator('[data-runs] tr');
+    expect(await rows.count()).toBe(stats.traffic.recentRuns.length);
+    for (const [i, run] of stats.traffic.recentRuns.entries()) {
+      const cells = (await rows.nth(i).locator('th, td').allTextContents()).map((c) => c.trim());
+      expect(cells[0]).toBe(run.runId);
+      expect(cells[1]).toBe(run.kind);
+      expect(cells.slice(3)).toEqual([F.count(run.requests), F.percent(run.okPct), F.ms(run.p95Ms), F.count(run.http5xx)]);
+    }
+
+    // The chart draws one bar per hour with traffic, each carrying the API's count for that hour.
+    const series = ((await (await traffic).json()) as { data: { series: Array<{ hourStart: string; requests: number }> } }).data.series;
+    const expected = series.filter((h) => h.requests > 0).map((h) => [new Date(h.hourStart).toISOString(), String(h.requests)]);
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+    const bars = await page.locator('[data-traffic-chart] svg g.bar').evaluateAll((gs) =>
+      gs.map((g) => [g.getAttribute('data-hour'), g.getAttribute('data-requests')]),
+    );
+    expect(bars).toEqual(expected);
+    expect(probe.errors).toEqual([]);
+    await screenshot(page, 'dashboard-devnet');
+  });
+
+  it('the landing page loads nothing until "View Devnet Statistics" is opened, then shows the API headline figures', async () => {
+    const probe = await open();
+    const { page } = probe;
+    let statsRequests = 0;
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/telemetry/devnet-stats') statsRequests++;
+    });
+    await page.goto(`${t.baseUrl}/`);
+    expect(await page.locator('#capabilities-title').textContent()).toBe('Capabilities');
+    expect(await page.locator('details#devnet-stats').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(statsRequests).toBe(0);
+
+    const response = page.waitForResponse(isStats);
+    await page.getByText('View Devnet Statistics').click();
+    const stats = ((await (await response).json()) as { data: DevnetStats }).data;
+    await page.waitForSelector('[data-stats-root][data-state="live"]');
+    await expectTrafficFigures(page, stats);
+    expect(await page.locator('[data-exec-hidden]').isVisible()).toBe(true);
+    expect(await field(page, 'execReason')).toBe(stats.display.reason);
+    expect(probe.errors).toEqual([]);
+    await screenshot(page, 'dashboard-landing');
+  });
+
+  it('renders a run id and an error made of markup as plain text: no element is created and no script runs', async () => {
+    const probe = await open();
+    const { page } = probe;
+    await openAndRender(probe, `${t.baseUrl}/devnet`);
+    const cell = page.locator('[data-runs] th code', { hasText: 'onerror' });
+    expect(await cell.textContent()).toBe(XSS_RUN_ID);
+    expect(await cell.evaluate((c) => c.childElementCount)).toBe(0);
+    expect(await cell.evaluate((c) => c.closest('tr')?.getAttribute('title'))).toBe(`Top error: ${XSS_TOP_ERROR}`);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('body script:not([src])').count()).toBe(0);
+    // Give an injected onerror handler every chance to fire.
+    await page.waitForTimeout(300);
+    expect(probe.dialogs).toEqual([]);
+    expect(probe.errors).toEqual([]);
+  });
+
+  it('updates after new traffic without a reload, and pauses while the tab is hidden', async () => {
+    const probe = await open();
+    const { page } = probe;
+    const before = await openAndRender(probe, `${t.baseUrl}/devnet?refreshMs=250`);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    // New traffic: a registered run and a burst of requests.
+    const runId = `live-${Date.now()}`;
+    const now = Date.now();
+    const post = await fetch(`${t.baseUrl}/api/telemetry/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ runId, kind: 'load-test', params: {}, startedAt: now - 5_000, endedAt: now, requests: 150, okPct: 100, p50Ms: 1, p95Ms: 2, p99Ms: 3, http5xx: 0, summary: {} }),
+    });
+    expect(post.status).toBe(201);
+    for (let i = 0; i < 150; i++) await fetch(`${t.baseUrl}/health`, { headers: { 'x-run-id': runId } });
+
+    await page.locator('[data-runs] th code', { hasText: runId }).waitFor({ timeout: 15_000 });
+    await page.waitForFunction(
+      (min) => Number(document.querySelector('[data-field="requestsAllTime"]')?.textContent?.replace(/,/g, '')) >= min,
+      before.traffic.requestsAllTime + 150,
+      { timeout: 15_000 },
+    );
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+
+    // Hidden: no refresh at all; visible again: one at once.
+    let requests = 0;
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/telemetry/devnet-stats') requests++;
+    });
+    await setTabHidden(page, true);
+    await page.waitForTimeout(400); // lets an in-flight refresh finish
+    requests = 0;
+    await page.waitForTimeout(1_000);
+    expect(requests).toBe(0);
+    const resumed = page.waitForResponse(isStats, { timeout: 2_000 });
+    await setTabHidden(page, false);
+    await resumed;
+    expect(probe.errors).toEqual([]);
+  });
+
+  it('fits a phone screen without sideways scrolling of the page', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${t.baseUrl}/devnet`);
+      await page.waitForSelector('[data-stats-root][data-state="live"]');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await screenshot(page, 'dashboard-devnet-phone');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('dashboard in Chromium: execution metrics follow the API display decision', () => {
+  const apps: TestApp[] = [];
+  afterAll(async () => {
+    for (const a of apps) await a.close();
+  });
+
+  it('stay hidden, with the reason, while SHOW_EXECUTION_METRICS is off even with 10 confirmed executions', async () => {
+    const t = await bootTestApp({ listen: true, env: { SHOW_EXECUTION_METRICS: 'false' } });
+    apps.push(t);
+    const [user] = await seedUsers(t.dataSource, Date.now());
+    await seedConfirmedExecutions(t.dataSource, user, 10, Date.now());
+    const probe = await openProbedPage(browser);
+    try {
+      const stats = await openAndRender(probe, `${t.baseUrl}/devnet`);
+      expect(stats.display.executionMetricsVisible).toBe(false);
+      expect(stats.display.reason.length).toBeGreaterThan(0);
+      expect(await probe.page.locator('[data-exec]').isHidden()).toBe(true);
+      expect(await probe.page.locator('[data-exec-hidden]').isVisible()).toBe(true);
+      expect(await field(probe.page, 'execReason')).toBe(stats.display.reason);
+    } finally {
+      await probe.context.close();
+    }
+  });
+
+  it('with the flag on: hidden below 10 confirmed executions, shown (exact volume and fees) once the 10th lands', async () => {
+    const t = await bootTestApp({ listen: true, env: { SHOW_EXECUTION_METRICS: 'true' } });
+    apps.push(t);
+    const [user] = await seedUsers(t.dataSource, Date.now());
+    await seedConfirmedExecutions(t.dataSource, user, 9, Date.now());
+    const probe = await openProbedPage(browser);
+    const { page } = probe;
+    try {
+      const below = await openAndRender(probe, `${t.baseUrl}/devnet?refreshMs=250`);
+      expect(below.display.executionMetricsVisible).toBe(false);
+      expect(await page.locator('[data-exec]').isHidden()).toBe(true);
+      expect(await field(page, 'execReason')).toBe(below.display.reason);
+
+      await seedConfirmedExecutions(t.dataSource, user, 1, Date.now());
+      const shown = await page.waitForResponse(async (r) => isStats(r) && (await r.json()).data.display.executionMetricsVisible === true, { timeout: 10_000 });
+      const stats = ((await shown.json()) as { data: DevnetStats }).data;
+      await page.locator('[data-exec]').waitFor({ state: 'visible' });
+      expect(await page.locator('[data-exec-hidden]').isHidden()).toBe(true);
+      expect(await field(page, 'executionsFinalized')).toBe(F.count(stats.transactions.successCount));
+      expect(stats.transactions.successCount).toBe(10);
+
+      const rows = page.locator('[data-tokens] tr');
+      expect(await rows.count()).toBe(stats.amountExecuted.byToken.length);
+      for (const [i, volume] of stats.amountExecuted.byToken.entries()) {
+        const fees = stats.feesCollected.byToken.find((f) => f.token === volume.token)!;
+        const cells = (await rows.nth(i).locator('th, td').allTextContents()).map((c) => c.trim());
+        expect(cells).toEqual([volume.token, F.units(volume.totalUnits, volume.decimals), F.units(fees.totalFeeUnits, fees.decimals), F.units(fees.last24hFeeUnits, fees.decimals)]);
+      }
+      // Beyond 2^64 wei: the digits shown are exactly the API's, decimals applied, nothing rounded.
+      const weth = stats.amountExecuted.byToken.find((v) => v.token === 'WETH')!;
+      expect(BigInt(weth.totalUnits)).toBeGreaterThan(2n ** 64n);
+      const shownVolume = (await rows.first().locator('td').first().textContent())!.replace(/,/g, '');
+      const [whole, fraction = ''] = shownVolume.split('.');
+      expect(BigInt(whole + fraction.padEnd(weth.decimals, '0'))).toBe(BigInt(weth.totalUnits));
+      expect(probe.errors).toEqual([]);
+      await screenshot(page, 'dashboard-devnet-executions');
+    } finally {
+      await probe.context.close();
+    }
+  });
+});
+
+describe('dashboard in Chromium: API unreachable', () => {
+  it('keeps the last figures and says "API unreachable — showing data from HH:MM" once the server stops', async () => {
+    const t = await bootTestApp({ listen: true });
+    const probe = await openProbedPage(browser);
+    const { page } = probe;
+    try {
+      const stats = await openAndRender(probe, `${t.baseUrl}/devnet?refreshMs=250`);
+      await t.close();
+      await page.waitForSelector('[data-stats-root][data-state="stale"]', { timeout: 10_000 });
+      const status = page.locator('[data-status]');
+      const updatedAt = Number(await page.locator('[data-stats-root]').getAttribute('data-updated-at'));
+      const expectedClock = await page.evaluate((ms) => {
+        const d = new Date(ms);
+        return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+      }, updatedAt);
+      expect(await status.textContent()).toBe(`API unreachable — showing data from ${expectedClock}`);
+      expect(await status.isVisible()).toBe(true);
+      // The last figures stay on the page (the stats figures may only have grown since the first answer).
+      expect(await field(page, 'usersAllTime')).toBe(F.count(stats.users.allTime));
+      expect(await field(page, 'requestsAllTime')).not.toBe('—');
+      await screenshot(page, 'dashboard-devnet-unreachable');
+    } finally {
+      await probe.context.close();
+      await t.close();
+    }
+  });
+});
