@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Browser, Page, Response } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { Execution } from '../src/executions/execution.entity';
-import { TokenTotal } from '../src/executions/token-total.entity';
+import { ExecutionsService } from '../src/executions/executions.service';
 import { RequestLog } from '../src/request-log/request-log.entity';
 import { TrafficRun } from '../src/telemetry/traffic-run.entity';
 import { User } from '../src/users/user.entity';
@@ -75,23 +75,25 @@ async function seedRuns(ds: DataSource, now: number): Promise<void> {
   ]);
 }
 
-/** Confirmed executions with volume, kept consistent with token_totals as a confirmation would leave them. */
-async function seedConfirmedExecutions(ds: DataSource, user: User, n: number, now: number): Promise<void> {
-  const feeBps = 25;
+/**
+ * Confirmed executions with volume, through the one real door: rows stored as `submitted` (what prepare + submit
+ * leave), then confirmed by ExecutionsService.confirmFromReceipt, which applies the fee and updates token_totals.
+ * Returns the amounts, so a test can state the exact total it expects.
+ */
+async function seedConfirmedExecutions(t: TestApp, user: User, n: number, now: number): Promise<bigint[]> {
   const amounts = Array.from({ length: n }, (_, i) => 12_345_678_901_234_567_890n + BigInt(i) * 1_000_000_007n);
-  await ds.transaction(async (m) => {
-    for (const amount of amounts) {
-      const fee = (amount * BigInt(feeBps)) / 10_000n;
-      await m.getRepository(Execution).insert({
-        id: randomUUID(), userId: user.id, sessionId: null, correlationId: null, action: 'uniswap-v3-swap', token: 'WETH',
-        amountUnits: amount, feeBps, feeUnits: fee, status: 'confirmed', txHash: '0x' + hash(), blockNumber: 1,
-        errorCode: null, errorMessage: null, latencyMs: 1200, createdAt: now - HOUR, updatedAt: now - HOUR / 2,
-      });
-      const totals = m.getRepository(TokenTotal);
-      const current = (await totals.findOneBy({ token: 'WETH' })) ?? { token: 'WETH', confirmedCount: 0, amountUnits: 0n, feeUnits: 0n };
-      await totals.save({ token: 'WETH', confirmedCount: current.confirmedCount + 1, amountUnits: current.amountUnits + amount, feeUnits: current.feeUnits + fee });
-    }
-  });
+  const executions = t.app.get(ExecutionsService);
+  for (const amount of amounts) {
+    const id = randomUUID();
+    const txHash = '0x' + hash();
+    await t.dataSource.getRepository(Execution).insert({
+      id, userId: user.id, sessionId: null, correlationId: null, action: 'uniswap-v3-swap', token: 'WETH',
+      amountUnits: amount, feeBps: 25, feeUnits: null, status: 'submitted', txHash, blockNumber: null,
+      errorCode: null, errorMessage: null, latencyMs: null, createdAt: now - HOUR, updatedAt: now - HOUR,
+    });
+    await executions.confirmFromReceipt(id, { txHash, blockNumber: 1 }, now);
+  }
+  return amounts;
 }
 
 // ---- page helpers --------------------------------------------------------------------------------------------
@@ -309,7 +311,7 @@ describe('dashboard in Chromium: execution metrics follow the API display decisi
     const t = await bootTestApp({ listen: true, env: { SHOW_EXECUTION_METRICS: 'false' } });
     apps.push(t);
     const [user] = await seedUsers(t.dataSource, Date.now());
-    await seedConfirmedExecutions(t.dataSource, user, 10, Date.now());
+    await seedConfirmedExecutions(t, user, 10, Date.now());
     const probe = await openProbedPage(browser);
     try {
       const stats = await openAndRender(probe, `${t.baseUrl}/devnet`);
@@ -327,7 +329,7 @@ describe('dashboard in Chromium: execution metrics follow the API display decisi
     const t = await bootTestApp({ listen: true, env: { SHOW_EXECUTION_METRICS: 'true' } });
     apps.push(t);
     const [user] = await seedUsers(t.dataSource, Date.now());
-    await seedConfirmedExecutions(t.dataSource, user, 9, Date.now());
+    const amounts = await seedConfirmedExecutions(t, user, 9, Date.now());
     const probe = await openProbedPage(browser);
     const { page } = probe;
     try {
@@ -336,7 +338,7 @@ describe('dashboard in Chromium: execution metrics follow the API display decisi
       expect(await page.locator('[data-exec]').isHidden()).toBe(true);
       expect(await field(page, 'execReason')).toBe(below.display.reason);
 
-      await seedConfirmedExecutions(t.dataSource, user, 1, Date.now());
+      amounts.push(...(await seedConfirmedExecutions(t, user, 1, Date.now())));
       const shown = await page.waitForResponse(async (r) => isStats(r) && (await r.json()).data.display.executionMetricsVisible === true, { timeout: 10_000 });
       const stats = ((await shown.json()) as { data: DevnetStats }).data;
       await page.locator('[data-exec]').waitFor({ state: 'visible' });
@@ -353,6 +355,7 @@ describe('dashboard in Chromium: execution metrics follow the API display decisi
       }
       // Beyond 2^64 wei: the digits shown are exactly the API's, decimals applied, nothing rounded.
       const weth = stats.amountExecuted.byToken.find((v) => v.token === 'WETH')!;
+      expect(BigInt(weth.totalUnits)).toBe(amounts.reduce((a, b) => a + b, 0n));
       expect(BigInt(weth.totalUnits)).toBeGreaterThan(2n ** 64n);
       const shownVolume = (await rows.first().locator('td').first().textContent())!.replace(/,/g, '');
       const [whole, fraction = ''] = shownVolume.split('.');

@@ -257,10 +257,18 @@
     host.appendChild(chart);
   }
 
+  /** Screen readers hear only changes of state, not the age label ticking every second. */
+  function announce(text) {
+    var region = root.querySelector('[data-announce]');
+    if (region && region.textContent !== text) region.textContent = text;
+  }
+
   function renderStatus() {
     var status = root.querySelector('[data-status]');
     if (!status) return;
     var stale = state.error !== null;
+    if (stale) announce('Live figures unavailable: the API is unreachable.');
+    else if (state.lastOkAt) announce('Live figures loaded.');
     root.setAttribute('data-state', stale ? 'stale' : state.lastOkAt ? 'live' : 'loading');
     if (state.lastOkAt) root.setAttribute('data-updated-at', String(state.lastOkAt));
     status.classList.toggle('status-error', stale);
