@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { bodyParserErrorMiddleware } from './common/body-parser-errors';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
+import { RequestLogger } from './request-log/request-logger';
 
 export const BODY_LIMIT = '64kb';
 
@@ -27,6 +28,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   // Before the body parser, so even a 400 INVALID_JSON or 413 carries x-correlation-id.
   app.use(correlationIdMiddleware);
+  // Also before the body parser, so 400 INVALID_JSON, 413 and every later error or 404 is logged exactly once.
+  app.use(app.get(RequestLogger).middleware);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(bodyParserErrorMiddleware);

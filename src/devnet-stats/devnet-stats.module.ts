@@ -1,4 +1,11 @@
 import { Module } from '@nestjs/common';
+import { TelemetryModule } from '../telemetry/telemetry.module';
+import { DevnetStatsController } from './devnet-stats.controller';
+import { DevnetStatsService } from './devnet-stats.service';
 
-@Module({})
+@Module({
+  imports: [TelemetryModule],
+  controllers: [DevnetStatsController],
+  providers: [DevnetStatsService],
+})
 export class DevnetStatsModule {}

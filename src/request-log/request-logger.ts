@@ -1,0 +1,88 @@
+// The request hot path: times each request and, once it has finished, enqueues one row. Nothing else.
+import { Inject, Injectable } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { performance } from 'node:perf_hooks';
+import { AppConfig, appConfig } from '../config/app.config';
+import { PrometheusService } from '../metrics/prometheus.service';
+import { UsersService } from '../users/users.service';
+import { routeLabel, validRunId } from './request-fields';
+import { RequestLogBuffer } from './request-log.buffer';
+
+/** Status recorded when the client went away before the response was complete (nginx's convention). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+@Injectable()
+export class RequestLogger {
+  /** Requests that started and have not been recorded yet; shutdown waits for them before the last flush. */
+  inFlight = 0;
+  private readonly enabled: boolean;
+
+  constructor(
+    @Inject(appConfig.KEY) config: AppConfig,
+    private readonly buffer: RequestLogBuffer,
+    private readonly prometheus: PrometheusService,
+    private readonly users: UsersService,
+  ) {
+    this.enabled = config.requestLog.enabled;
+  }
+
+  /**
+   * Plain Express middleware, mounted before the body parser so that 400 INVALID_JSON and 413 are recorded too.
+   * 'finish' fires once the response is handed to the OS; 'close' alone means the client aborted. Either way the
+   * request is recorded exactly once.
+   */
+  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const ts = Date.now();
+    const started = performance.now();
+    let recorded = false;
+    this.inFlight++;
+    const record = () => {
+      if (recorded) return;
+      recorded = true;
+      this.inFlight--;
+      this.record(req, res, ts, performance.now() - started);
+    };
+    res.once('finish', record);
+    res.once('close', record);
+    next();
+  };
+
+  private record(req: Request, res: Response, ts: number, durationMs: number): void {
+    const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST;
+    const route = routeLabel({ routePath: routePathOf(req), baseUrl: req.baseUrl, path: req.path, status });
+    this.prometheus.observeRequest(req.method, route, status, durationMs);
+    if (!this.enabled) return;
+    const header = req.headers['x-run-id'];
+    const runId = validRunId(header);
+    if (runId === null && header !== undefined) this.buffer.recordRunIdRejected();
+    this.buffer.push({
+      ts,
+      method: req.method.slice(0, 8),
+      route,
+      status,
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      userHash: stringOrNull(res.locals.userHash) ?? this.addressHashOf(req),
+      runId,
+      correlationId: stringOrNull(res.locals.correlationId),
+      errorCode: stringOrNull(res.locals.errorCode)?.slice(0, 64) ?? null,
+    });
+  }
+
+  /** A request that names a wallet (`?address=0x…`, e.g. Aave positions) is attributed to it, as a salted hash. */
+  private addressHashOf(req: Request): string | null {
+    if (!req.originalUrl.includes('address=')) return null;
+    const address = (req.query as Record<string, unknown>).address;
+    return typeof address === 'string' && ADDRESS.test(address) ? this.users.hashAddress(address) : null;
+  }
+}
+
+function routePathOf(req: Request): string | undefined {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? path : undefined;
+}
+
+function stringOrNull(v: unknown): string | null {
+  return typeof v === 'string' && v.length > 0 ? v : null;
+}

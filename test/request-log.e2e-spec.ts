@@ -1,0 +1,121 @@
+import { rmSync } from 'node:fs';
+import request from 'supertest';
+import { Database } from 'sqlite3';
+import { RequestLogBuffer } from '../src/request-log/request-log.buffer';
+import { RequestLogWriter } from '../src/request-log/request-log.writer';
+import { UNMATCHED_ROUTE } from '../src/request-log/request-fields';
+import { User } from '../src/users/user.entity';
+import { bootTestApp, tempDbPath, TestApp } from './support/app';
+
+interface LoggedRow {
+  method: string;
+  route: string;
+  status: number;
+  duration_ms: number;
+  user_hash: string | null;
+  run_id: string | null;
+  correlation_id: string | null;
+  error_code: string | null;
+}
+
+function readRows(dbPath: string): Promise<LoggedRow[]> {
+  const db = new Database(dbPath);
+  return new Promise<LoggedRow[]>((ok, fail) =>
+    db.all('SELECT * FROM request_log ORDER BY id', (err, rows) => (err ? fail(err) : ok(rows as LoggedRow[]))),
+  ).finally(() => new Promise<void>((done) => db.close(() => done())));
+}
+
+describe('request logging: every request once, after a graceful shutdown', () => {
+  const temp = tempDbPath();
+  afterAll(() => rmSync(temp.dir, { recursive: true, force: true }));
+
+  it('N mixed requests (200, 404, 400 INVALID_JSON, 413, guard 401, validation 400) give exactly N rows', async () => {
+    const t = await bootTestApp({ dbPath: temp.dbPath, env: { TELEMETRY_ADMIN_TOKEN: 'admin-token-0123456789' } });
+    const sent: { status: number; route: string; errorCode: string | null }[] = [];
+    const expectStatus = async (req: request.Test, status: number, route: string, errorCode: string | null) => {
+      const res = await req;
+      expect(res.status).toBe(status);
+      sent.push({ status, route, errorCode });
+    };
+    for (let i = 0; i < 5; i++) {
+      await expectStatus(request(t.http).get('/health').set('x-run-id', 'run-ok.1'), 200, '/health', null);
+      await expectStatus(request(t.http).get(`/no/such/${i}?secret=abc`), 404, UNMATCHED_ROUTE, 'NOT_FOUND');
+      // The body parser rejects these before any route is matched.
+      await expectStatus(request(t.http).post('/ingest').set('content-type', 'application/json').send('{"a":'), 400, UNMATCHED_ROUTE, 'INVALID_JSON');
+      await expectStatus(
+        request(t.http).post('/ingest').set('content-type', 'application/json').send(JSON.stringify({ a: 'x'.repeat(65 * 1024) })),
+        413,
+        UNMATCHED_ROUTE,
+        'PAYLOAD_TOO_LARGE',
+      );
+      await expectStatus(request(t.http).get('/api/telemetry/summary'), 401, '/api/telemetry/summary', 'UNAUTHORIZED');
+      await expectStatus(request(t.http).get('/api/telemetry/runs?limit=abc').set('x-run-id', 'bad run id!'), 400, '/api/telemetry/runs', 'VALIDATION_ERROR');
+    }
+    // Rows are only buffered so far (the writer flushes on its timer); close() must write every one of them.
+    await t.close();
+    const rows = await readRows(temp.dbPath);
+    expect(rows).toHaveLength(sent.length);
+    expect(rows.map((r) => [r.status, r.route, r.error_code])).toEqual(sent.map((s) => [s.status, s.route, s.errorCode]));
+    for (const r of rows) {
+      expect(r.route).not.toContain('?');
+      expect(r.route).not.toContain('secret');
+      expect(r.correlation_id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(r.duration_ms).toBeGreaterThanOrEqual(0);
+    }
+    expect(new Set(rows.map((r) => r.run_id))).toEqual(new Set(['run-ok.1', null]));
+    expect(rows.filter((r) => r.run_id === 'run-ok.1')).toHaveLength(5);
+  });
+});
+
+describe('request logging: buffer health, users seen, disabled logging', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('reports buffer depth, capacity, dropped rows and rejected run ids in /health and /metrics', async () => {
+    await request(t.http).get('/health').set('x-run-id', 'x'.repeat(65));
+    const health = await request(t.http).get('/health').expect(200);
+    expect(health.body.requestLog).toMatchObject({ enabled: true, capacity: 100_000, dropped: 0, runIdsRejected: 1 });
+    expect(typeof health.body.requestLog.depth).toBe('number');
+    const metrics = await request(t.http).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/bloom_request_log_buffer_depth \d+/);
+    expect(metrics.text).toContain('bloom_request_log_dropped_total 0');
+    expect(metrics.text).toContain('bloom_request_log_run_id_rejected_total 1');
+  });
+
+  it('moves users.last_seen_at forward from logged traffic in the batched write, never backwards', async () => {
+    const users = t.dataSource.getRepository(User);
+    const old = Date.now() - 3_600_000;
+    const seen = await users.save(users.create({ addressHash: 'a'.repeat(64), firstSeenAt: old, lastSeenAt: old, source: 'siwe', notes: null }));
+    const future = Date.now() + 3_600_000;
+    const ahead = await users.save(users.create({ addressHash: 'b'.repeat(64), firstSeenAt: old, lastSeenAt: future, source: 'siwe', notes: null }));
+    const buffer = t.app.get(RequestLogBuffer);
+    const base = { method: 'GET', route: '/api/session/status', status: 200, durationMs: 1, runId: null, correlationId: null, errorCode: null };
+    const now = Date.now();
+    buffer.push({ ...base, ts: now - 10, userHash: seen.addressHash });
+    buffer.push({ ...base, ts: now, userHash: seen.addressHash });
+    buffer.push({ ...base, ts: now, userHash: ahead.addressHash });
+    buffer.push({ ...base, ts: now, userHash: 'c'.repeat(64) });
+    await expect(t.app.get(RequestLogWriter).flush()).resolves.toBe(true);
+    expect((await users.findOneByOrFail({ id: seen.id })).lastSeenAt).toBe(now);
+    expect((await users.findOneByOrFail({ id: ahead.id })).lastSeenAt).toBe(future);
+    expect(await users.count()).toBe(2);
+  });
+});
+
+describe('request logging: REQUEST_LOG_ENABLED=false', () => {
+  it('enqueues nothing', async () => {
+    const t = await bootTestApp({ env: { REQUEST_LOG_ENABLED: 'false' } });
+    try {
+      for (let i = 0; i < 5; i++) await request(t.http).get('/health').expect(200);
+      await t.app.get(RequestLogWriter).flush();
+      const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM request_log');
+      expect(n).toBe(0);
+      expect(t.app.get(RequestLogBuffer).stats()).toMatchObject({ depth: 0, written: 0 });
+    } finally {
+      await t.close();
+    }
+  });
+});
