@@ -186,6 +186,15 @@ describe('dashboard in Chromium: traffic figures', () => {
     expect(await field(page, 'usersLast24h')).toBe(F.count(stats.users.last24h));
     expect(await field(page, 'visitorsLast24h')).toBe(F.count(stats.traffic.visitorsLast24h));
 
+    // A separate call of the API from the test agrees: figures the page's own requests cannot move are identical,
+    // request counts can only have grown by the page's own traffic since.
+    const fetched = ((await (await fetch(`${t.baseUrl}/api/telemetry/devnet-stats`)).json()) as { data: DevnetStats }).data;
+    expect(await field(page, 'usersAllTime')).toBe(F.count(fetched.users.allTime));
+    expect(await field(page, 'usersLast24h')).toBe(F.count(fetched.users.last24h));
+    expect(await field(page, 'execReason')).toBe(fetched.display.reason);
+    expect(fetched.traffic.recentRuns.map((r) => r.runId)).toEqual(stats.traffic.recentRuns.map((r) => r.runId));
+    expect(fetched.traffic.requestsAllTime).toBeGreaterThanOrEqual(stats.traffic.requestsAllTime);
+
     const rows = page.locator('[data-runs] tr');
     expect(await rows.count()).toBe(stats.traffic.recentRuns.length);
     for (const [i, run] of stats.traffic.recentRuns.entries()) {
