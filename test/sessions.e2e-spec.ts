@@ -259,6 +259,28 @@ describe('sessions (SIWE)', () => {
     });
   });
 
+  describe('configuration', () => {
+    it('honours SESSION_TTL_S and sweeps expired nonces when issuing', async () => {
+      const app = await bootTestApp({ env: { SESSION_TTL_S: '60', RATE_LIMIT_PER_MIN: '0' } });
+      try {
+        const nonces = app.dataSource.getRepository(SiweNonce);
+        const now = Date.now();
+        await nonces.insert([
+          { nonce: 'expired0000000000000000000000001', expiresAt: now - 60_000, usedAt: null },
+          { nonce: 'expired0000000000000000000000002', expiresAt: now - 1, usedAt: now - 5 },
+        ]);
+        const { sessionId } = await signIn(app.http);
+        expect(await nonces.findOneBy({ nonce: 'expired0000000000000000000000001' })).toBeNull();
+        expect(await nonces.findOneBy({ nonce: 'expired0000000000000000000000002' })).toBeNull();
+        const status = await request(app.http).get('/api/session/status').set('x-session-id', sessionId).expect(200);
+        const ttl = Date.parse(status.body.data.expiresAt) - Date.parse(status.body.data.createdAt);
+        expect(ttl).toBe(60_000);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+
   describe('salt', () => {
     it('generates a salt once, keeps it in settings, and hashes the same after a restart', async () => {
       // One named database for both boots (on PostgreSQL too), so the restart sees the same data.
