@@ -70,6 +70,14 @@ describe('dashboard: static pages served by the backend', () => {
     },
   );
 
+  it.each(['/health', '/api/telemetry/runs', '/devnet', '/no/such/page'])(
+    'keeps the error code of a failure raised before routing on %s (400 INVALID_JSON, not a 404)',
+    async (path) => {
+      const res = await request(t.http).post(path).set('content-type', 'application/json').send('{"a":').expect(400);
+      expect(res.body).toEqual({ ok: false, error: { code: 'INVALID_JSON', message: expect.any(String) } });
+    },
+  );
+
   it('leaves /health, /metrics and /docs to the API', async () => {
     const health = await request(t.http).get('/health').expect(200);
     expect(health.body.ok).toBe(true);

@@ -1,4 +1,4 @@
-// Static serving options for the dashboard: where public/ is, which paths are never pages, and the security headers.
+// Static serving options for the dashboard: where public/ is, what renders at `/`, and the security headers.
 import type { ServeStaticModuleOptions } from '@nestjs/serve-static';
 import type { Response } from 'express';
 import { existsSync } from 'node:fs';
@@ -18,12 +18,6 @@ export const DASHBOARD_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-/**
- * Paths the static layer must never answer with a page, so API clients get the JSON error shape (Express 5 /
- * path-to-regexp 8 syntax: `{*rest}` is a named wildcard).
- */
-export const NON_PAGE_PATHS = ['/api{/*rest}', '/health{/*rest}', '/metrics{/*rest}', '/docs{/*rest}'];
 
 /** public/ at the project root, found from here whether running from src/ (ts-node, jest) or dist/src/ (npm start). */
 export function findPublicDir(from = __dirname): string {
@@ -50,9 +44,10 @@ export function setDashboardHeaders(res: Response, path: string): void {
 export function dashboardStaticOptions(publicDir = findPublicDir()): ServeStaticModuleOptions {
   return {
     rootPath: publicDir,
-    // Only `/` renders index.html: no single-page-app fallback, so unknown paths keep the JSON 404.
+    // Only `/` renders index.html: no single-page-app fallback, so unknown paths (and every /api/* path) keep the
+    // JSON 404. Deliberately no `exclude`: serve-static turns any error raised on an excluded path into a 404, which
+    // would replace e.g. a 400 INVALID_JSON on POST /health; with this render path there is nothing to exclude.
     renderPath: '/',
-    exclude: NON_PAGE_PATHS,
     serveStaticOptions: {
       // `/devnet` → devnet.html; `/devnet/` is no page (no directory redirect).
       extensions: ['html'],
