@@ -29,8 +29,11 @@ describe('request logging: every request once, after a graceful shutdown', () =>
   const temp = tempDbPath();
   afterAll(() => rmSync(temp.dir, { recursive: true, force: true }));
 
-  it('N mixed requests (200, 404, 400 INVALID_JSON, 413, guard 401, validation 400) give exactly N rows', async () => {
-    const t = await bootTestApp({ dbPath: temp.dbPath, env: { TELEMETRY_ADMIN_TOKEN: 'admin-token-0123456789' } });
+  it('N mixed requests (200, 404, 400 INVALID_JSON, 413, 429, guard 401, validation 400) give exactly N rows', async () => {
+    const t = await bootTestApp({
+      dbPath: temp.dbPath,
+      env: { TELEMETRY_ADMIN_TOKEN: 'admin-token-0123456789', TRUST_PROXY: 'true', RATE_LIMIT_PER_MIN: '2' },
+    });
     const sent: { status: number; route: string; errorCode: string | null }[] = [];
     const expectStatus = async (req: request.Test, status: number, route: string, errorCode: string | null) => {
       const res = await req;
@@ -51,6 +54,12 @@ describe('request logging: every request once, after a graceful shutdown', () =>
       await expectStatus(request(t.http).get('/api/telemetry/summary'), 401, '/api/telemetry/summary', 'UNAUTHORIZED');
       await expectStatus(request(t.http).get('/api/telemetry/runs?limit=abc').set('x-run-id', 'bad run id!'), 400, '/api/telemetry/runs', 'VALIDATION_ERROR');
     }
+    // A remote client behind the loopback proxy: two requests within the limit, then 429s from the rate-limit guard.
+    const remote = () => request(t.http).get('/api/telemetry/runs').set('x-forwarded-for', '203.0.113.9');
+    await expectStatus(remote(), 200, '/api/telemetry/runs', null);
+    await expectStatus(remote(), 200, '/api/telemetry/runs', null);
+    await expectStatus(remote(), 429, '/api/telemetry/runs', 'RATE_LIMITED');
+    await expectStatus(remote(), 429, '/api/telemetry/runs', 'RATE_LIMITED');
     // Rows are only buffered so far (the writer flushes on its timer); close() must write every one of them.
     await t.close();
     const rows = await readRows(temp.dbPath);
