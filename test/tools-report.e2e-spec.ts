@@ -1,0 +1,131 @@
+// RunReportService and the report renderer on data seeded through the repositories: one run's own rows,
+// executions and hashes; the stored-summary fallback once raw rows are gone; unknown and latest run ids.
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { Execution } from '../src/executions/execution.entity';
+import { TokenTotal } from '../src/executions/token-total.entity';
+import { RequestLog } from '../src/request-log/request-log.entity';
+import { RunReportService } from '../src/reports/run-report.service';
+import { TrafficRun } from '../src/telemetry/traffic-run.entity';
+import { User } from '../src/users/user.entity';
+import { readiness, renderReport } from '../tools/report/render';
+import { bootTestApp, TestApp } from './support/app';
+
+const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+
+function run(runId: string, startedAt: number, extra: Partial<TrafficRun> = {}): Partial<TrafficRun> {
+  return {
+    runId, kind: 'devnet-load', params: { users: 3 }, startedAt, endedAt: startedAt + 120_000, requests: 6, okPct: 100,
+    p50Ms: 10, p95Ms: 40, p99Ms: 40, http5xx: 0, topError: null,
+    summary: { latency: { avg: 12 }, endpoints: [{ endpoint: 'GET /health', total: 6, ok: 6, fail: 0, okPct: 100,
+      latency: { avg: 12, p50: 10, p95: 40, p99: 40, max: 40 } }], errors: [] },
+    ...extra,
+  };
+}
+
+describe('run report (RunReportService + renderer)', () => {
+  let app: TestApp;
+  let sut: RunReportService;
+  let users: Repository<User>;
+
+  beforeAll(async () => {
+    app = await bootTestApp();
+    sut = app.app.get(RunReportService);
+    users = app.dataSource.getRepository(User);
+    const ds = app.dataSource;
+    await ds.getRepository(TrafficRun).save([
+      run('rc-1', T0),
+      run('pruned-1', T0 - 3_600_000, { okPct: 97.5, http5xx: 2, p95Ms: 620, topError: 'HTTP_502' }),
+    ]);
+    const [u1, u2] = await users.save([
+      { addressHash: 'a'.repeat(64), firstSeenAt: T0, lastSeenAt: T0, source: 'siwe', notes: null },
+      { addressHash: 'b'.repeat(64), firstSeenAt: T0, lastSeenAt: T0, source: 'siwe', notes: null },
+    ]);
+    const row = (ts: number, route: string, status: number, durationMs: number, userHash: string | null, errorCode: string | null = null) =>
+      ({ ts, method: route === '/api/session' ? 'POST' : 'GET', route, status, durationMs, userHash, runId: 'rc-1', correlationId: null, errorCode });
+    await ds.getRepository(RequestLog).save([
+      row(T0 + 1_000, '/health', 200, 2, null),
+      row(T0 + 2_000, '/health', 200, 4, null),
+      row(T0 + 3_000, '/api/session/status', 200, 10, u1.addressHash),
+      row(T0 + 61_000, '/api/session/status', 400, 6, null, 'SESSION_REQUIRED'),
+      row(T0 + 62_000, '/api/session/status', 200, 30, u2.addressHash),
+      row(T0 + 63_000, '/api/session', 502, 300, u1.addressHash, 'RPC_ERROR'),
+      { ...row(T0 + 64_000, '/health', 200, 1, null), runId: 'other-run' },
+    ]);
+    const exec = (status: Execution['status'], token: string, amount: bigint, fee: bigint | null, txHash: string | null, createdAt: number) => ({
+      id: randomUUID(), userId: u1.id, sessionId: null, correlationId: 'rc-1', action: 'native-transfer', token, amountUnits: amount,
+      feeBps: 25, feeUnits: fee, status, txHash, blockNumber: txHash ? 7 : null, errorCode: null, errorMessage: null, latencyMs: null,
+      createdAt, updatedAt: createdAt,
+    });
+    const big = 2n ** 70n;
+    await ds.getRepository(Execution).save([
+      exec('confirmed', 'ETH', big, big / 400n, `0x${'1'.repeat(64)}`, T0 + 1),
+      exec('confirmed', 'ETH', 4000n, 10n, `0x${'2'.repeat(64)}`, T0 + 2),
+      exec('submitted', 'ETH', 5n, null, `0x${'3'.repeat(64)}`, T0 + 3),
+      exec('prepared', 'USDC', 9n, null, null, T0 + 4),
+      { ...exec('confirmed', 'ETH', 1n, 0n, `0x${'4'.repeat(64)}`, T0 + 5), correlationId: 'someone-else' },
+    ]);
+    await ds.getRepository(TokenTotal).save({ token: 'ETH', confirmedCount: 3, amountUnits: big + 4001n, feeUnits: big / 400n + 10n });
+  });
+
+  afterAll(() => app?.close());
+
+  it('the latest run is the one started last; an unknown id gives null', async () => {
+    await expect(sut.latestRunId()).resolves.toBe('rc-1');
+    await expect(sut.build('no-such-run')).resolves.toBeNull();
+  });
+
+  it("figures come from the run's own request rows", async () => {
+    const report = (await sut.build('rc-1'))!;
+    expect(report.source).toBe('request_log');
+    // Six rows of rc-1: durations 2, 4, 10, 6, 30, 300; one 5xx; one 4xx.
+    expect(report.requests).toMatchObject({ count: 6, ok: 5, clientErrors: 1, serverErrors: 1, okPct: 83.33, avg: 58.67, p50: 6, p95: 300, max: 300 });
+    const status = report.routes.find((r) => r.route === '/api/session/status')!;
+    expect(status).toMatchObject({ method: 'GET', count: 3, ok: 3, clientErrors: 1, serverErrors: 0, p50: 10, max: 30 });
+    expect(report.perMinute.map((m) => m.requests)).toEqual([3, 3]);
+    expect(report.perMinute[1].minute - report.perMinute[0].minute).toBe(60_000);
+    expect(report.errors).toEqual([
+      { code: 'SESSION_REQUIRED', status: 400, count: 1 },
+      { code: 'RPC_ERROR', status: 502, count: 1 },
+    ]);
+    expect(report.uniqueUsers).toBe(2);
+    expect(report.usersAllTime).toBe(2);
+  });
+
+  it("executions, volume, fees and hashes are the run's own, exact beyond 2^63", async () => {
+    const report = (await sut.build('rc-1'))!;
+    expect(report.executions).toEqual({ total: 4, byStatus: { prepared: 1, submitted: 1, confirmed: 2, failed: 0 } });
+    expect(report.runTokens).toEqual([{ token: 'ETH', confirmed: 2, amountUnits: (2n ** 70n + 4000n).toString(), feeUnits: (2n ** 70n / 400n + 10n).toString() }]);
+    expect(report.recentTx.map((t) => t.txHash)).toEqual([`0x${'3'.repeat(64)}`, `0x${'2'.repeat(64)}`, `0x${'1'.repeat(64)}`]);
+    expect(report.allTimeTokens).toEqual([{ token: 'ETH', confirmed: 3, amountUnits: (2n ** 70n + 4001n).toString(), feeUnits: (2n ** 70n / 400n + 10n).toString() }]);
+  });
+
+  it('the Markdown has the nine sections, the charts, and readiness pass/fail per criterion', async () => {
+    const report = (await sut.build('rc-1'))!;
+    const md = renderReport(report, new Date(T0));
+    for (let section = 1; section <= 9; section++) expect(md).toMatch(new RegExp(`^## ${section}\\. `, 'm'));
+    expect(md).toMatch(/Tool and server counts agree +\| yes /);
+    expect(md).toMatch(/```mermaid\nxychart-beta\n {4}title "Latency by route \(ms\)"/);
+    expect(md).toContain('title "Requests per minute"');
+    expect(md).toContain('bar [3, 3]');
+    expect(md).toContain(`\`0x${'1'.repeat(64)}\``);
+    expect(readiness(report).map((c) => [c.name, c.passed])).toEqual([
+      ['Success rate', false], ['Server errors', false], ['Average latency', true], ['P95 latency', true],
+    ]);
+    expect(md).toContain('**Not ready**: Success rate, Server errors failed.');
+  });
+
+  it('once raw rows are gone the stored summary is used, and the report says so', async () => {
+    const report = (await sut.build('pruned-1'))!;
+    expect(report.source).toBe('stored_summary');
+    expect(report.requests).toBeNull();
+    expect(report.uniqueUsers).toBeNull();
+    const md = renderReport(report);
+    expect(md).toContain('no longer in the request log');
+    expect(md).toContain("From the tool's stored summary");
+    expect(md).toContain('Requests over time: not available');
+    expect(readiness(report).map((c) => [c.name, c.passed])).toEqual([
+      ['Success rate', false], ['Server errors', false], ['Average latency', true], ['P95 latency', false],
+    ]);
+  });
+});
