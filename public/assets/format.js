@@ -87,13 +87,13 @@
   }
 
   /**
-   * The gridline step of a count axis with `ticks` intervals reaching at least `peak`: a whole 1, 2, 2.5 or 5 × 10^k,
-   * so every gridline label is an exact count (peak 2 → 1, peak 89 → 25, peak 1000 → 250).
+   * The gridline step of a count axis with `ticks` intervals reaching at least `peak`: a whole round number
+   * (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k), so every gridline label is an exact count (peak 2 → 1, 89 → 25, 210 → 60).
    */
   function axisStep(peak, ticks) {
     var target = Math.max(1, peak) / ticks;
     var magnitude = Math.pow(10, Math.floor(Math.log10(target)));
-    var factors = [1, 2, 2.5, 5, 10];
+    var factors = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
     for (var i = 0; i < factors.length; i++) {
       var step = factors[i] * magnitude;
       if (step >= target && Number.isInteger(step)) return step;

@@ -102,18 +102,19 @@ describe('dashboard format: counts, percentages, ages', () => {
     [5, 2],
     [40, 10],
     [89, 25],
+    [210, 60],
     [1000, 250],
-    [1001, 500],
+    [1001, 300],
   ])('axisStep(%d, 4) → %d', (peak, step) => {
     expect(sut.axisStep(peak, 4)).toBe(step);
   });
 
-  it('axis steps are whole counts whose top gridline covers the peak without wasting more than 2.5× the room', () => {
+  it('axis steps are whole counts whose top gridline covers the peak without wasting more than 2× the room', () => {
     for (let peak = 0; peak <= 100_000; peak += peak < 200 ? 1 : 97) {
       const step = sut.axisStep(peak, 4);
       expect(Number.isInteger(step)).toBe(true);
       expect(step * 4).toBeGreaterThanOrEqual(peak);
-      expect(step * 4).toBeLessThanOrEqual(Math.max(4, peak * 2.5));
+      expect(step * 4).toBeLessThanOrEqual(Math.max(4, peak * 2));
     }
   });
 });
