@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ChainModule } from './chain/chain.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { ResponseEnvelopeInterceptor } from './common/response-envelope.interceptor';
 import { createValidationPipe } from './common/validation.pipe';
@@ -37,6 +38,7 @@ import { UsersModule } from './users/users.module';
     SessionsModule,
     FeesModule,
     ExecutionsModule,
+    ChainModule,
     TelemetryModule,
     DevnetStatsModule,
     DefiModule,

@@ -77,7 +77,7 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(253)
   SESSION_DOMAIN?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^(https?|wss?):\/\/.+/, { message: 'must be an http(s):// or ws(s):// URL' })
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^https?:\/\/.+/, { message: 'must be an http(s):// URL (JSON-RPC over HTTP)' })
   ETH_RPC_URL?: string;
 
   @IntRange(1, 2 ** 32 - 1)

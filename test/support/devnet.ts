@@ -119,6 +119,7 @@ export async function startRpcProxy(target: string): Promise<RpcProxy> {
     resetCounts: () => counts.clear(),
     down: stop,
     async up() {
+      if (server.listening) return;
       server = createServer((req, res) => void handler(req, res));
       await listen(port);
     },
