@@ -1,0 +1,60 @@
+// Smoke of `npm run bench`: the quick mode runs every phase end to end and emits a complete, valid JSON report.
+// Asserts nothing about time (the figures depend on the machine); only that each figure was measured.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FIGURES } from '../bench/lib/figures';
+
+const ROOT = resolve(__dirname, '..');
+
+interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
+
+describe('npm run bench (quick smoke)', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'bloom-bench-smoke-'));
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('measures every figure, prints the table and writes reports/bench-<date>.json', async () => {
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.TELEMETRY_DB_URL;
+      execFile(
+        join(ROOT, 'node_modules', '.bin', 'ts-node'),
+        ['--transpile-only', join(ROOT, 'bench', 'run.ts'), '--quick', `--out-dir=${outDir}`],
+        { cwd: ROOT, env, timeout: 150_000, maxBuffer: 10 * 1024 * 1024 },
+        (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+      );
+    });
+    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+
+    const files = readdirSync(outDir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^bench-\d{4}-\d{2}-\d{2}T[\d-]+Z\.json$/);
+    const report = JSON.parse(readFileSync(join(outDir, files[0]), 'utf8')) as {
+      mode: string;
+      drivers: { sqlite: string; postgres: string };
+      missing: string[];
+      figures: { key: string; sqlite: Summary | null; postgres: Summary | null }[];
+      table: string;
+    };
+    expect(report.mode).toBe('quick');
+    expect(report.drivers).toEqual({ sqlite: 'measured', postgres: 'skipped' });
+    expect(report.missing).toEqual([]);
+    expect(report.figures.map((f) => f.key)).toEqual(FIGURES.map((f) => f.key));
+    for (const f of report.figures) {
+      const s = f.sqlite!;
+      expect({ key: f.key, finite: [s.median, s.min, s.max].every(Number.isFinite) }).toEqual({ key: f.key, finite: true });
+      expect(s.min).toBeLessThanOrEqual(s.median);
+      expect(s.median).toBeLessThanOrEqual(s.max);
+      expect(f.postgres).toBeNull();
+    }
+    // The one table on stdout is the one in the report, a row per figure.
+    expect(run.stdout).toContain(report.table);
+    expect(report.table.split('\n')).toHaveLength(FIGURES.length + 2);
+  }, 180_000);
+});
