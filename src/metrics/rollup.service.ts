@@ -6,7 +6,7 @@ import { LogDatabase, SqlRunner } from '../request-log/log-database';
 import { HOUR_MS, hourStart, HourAccumulator, RollupFigures } from './rollup-math';
 
 /** Rows per read while rolling an hour: small enough that materialising a chunk stays well under 50 ms. */
-export const ROLLUP_READ_CHUNK = 5_000;
+export const ROLLUP_READ_CHUNK = 2_000;
 /** Rows per DELETE while pruning: keeps each write transaction short so request-log flushes are not held up. */
 export const PRUNE_BATCH = 5_000;
 
