@@ -1,14 +1,5 @@
-// Exact percentile math on plain arrays (nearest-rank): the report's figures, and the tools' reference values.
-
-/** Nearest-rank percentile of ascending-sorted values: the smallest value with at least p% of samples ≤ it. 0 when empty. */
-export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return 0;
-  if (p <= 0) return sorted[0];
-  if (p >= 100) return sorted[n - 1];
-  const rank = Math.ceil((p / 100) * n);
-  return sorted[Math.max(rank, 1) - 1];
-}
+// Latency summaries for the report and the tools, on the product's one percentile definition (nearest rank).
+import { nearestRank } from '../metrics/percentiles';
 
 export interface LatencySummary {
   count: number;
@@ -20,6 +11,11 @@ export interface LatencySummary {
 }
 
 export const EMPTY_SUMMARY: LatencySummary = Object.freeze({ count: 0, avg: 0, p50: 0, p95: 0, p99: 0, max: 0 });
+
+/** Nearest-rank percentile of ascending-sorted values; 0 when there are none (a table cell, not a missing value). */
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
+  return nearestRank(sorted, p) ?? 0;
+}
 
 /** Summary of unsorted samples (sorted on a copy, so the caller's array is untouched). */
 export function summarize(values: ArrayLike<number>): LatencySummary {
