@@ -1,9 +1,11 @@
-// A real EVM node (ganache, in-process) on 127.0.0.1 with a funded account, plus a JSON-RPC proxy in front of it
+// A real EVM node (ganache, in a child process) on 127.0.0.1 with a funded account, plus a JSON-RPC proxy in front of it
 // that counts calls per method and can be taken down (closed port) or made to hang (timeouts) on demand.
-import ganache from 'ganache';
-import { JsonRpcProvider, Network, Wallet, parseEther } from 'ethers';
+import { spawn } from 'node:child_process';
+import { JsonRpcProvider, Network, Wallet, parseEther, toQuantity } from 'ethers';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 export const DEVNET_CHAIN_ID = 1337;
 
@@ -24,17 +26,28 @@ export interface DevnetOptions {
   balanceEth?: string;
 }
 
-/** Starts ganache on 127.0.0.1:0 (eager instamine: a sent transaction is mined before its hash is returned). */
+/**
+ * Starts ganache (test/support/devnet-node.js) in a child process on 127.0.0.1:0, with eager instamine: a sent
+ * transaction is mined before its hash is returned.
+ */
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
   const chainId = options.chainId ?? DEVNET_CHAIN_ID;
   const funded = Wallet.createRandom();
-  const server = ganache.server({
-    logging: { quiet: true },
-    chain: { chainId },
-    wallet: { accounts: [{ secretKey: funded.privateKey, balance: parseEther(options.balanceEth ?? '1000') }] },
+  const child = spawn(process.execPath, [join(__dirname, 'devnet-node.js')], {
+    env: {
+      ...process.env,
+      DEVNET_CHAIN_ID: String(chainId),
+      DEVNET_FUNDED_KEY: funded.privateKey,
+      DEVNET_BALANCE_WEI_HEX: toQuantity(parseEther(options.balanceEth ?? '1000')),
+    },
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  await server.listen(0, '127.0.0.1');
-  const { port } = server.address() as AddressInfo;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`devnet node exited with code ${code} before listening`)));
+  });
   const url = `http://127.0.0.1:${port}`;
   const provider = new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
   return {
@@ -45,7 +58,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     provider,
     async stop() {
       provider.destroy();
-      await server.close();
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
     },
   };
 }

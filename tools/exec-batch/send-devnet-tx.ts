@@ -30,8 +30,15 @@ export interface DevnetTransferOptions {
 
 /** Sends the transfer and returns its hash once the node accepted it (the server's receipt watcher confirms it). */
 export async function sendDevnetTransfer(opts: DevnetTransferOptions): Promise<string> {
-  const tx = await opts.sender.signer.sendTransaction({ to: opts.to, value: opts.amountWei });
-  return tx.hash;
+  try {
+    const tx = await opts.sender.signer.sendTransaction({ to: opts.to, value: opts.amountWei });
+    return tx.hash;
+  } catch (err) {
+    // The nonce this send took was never used: without a reset every later transfer would queue behind the gap
+    // and never be mined. The next send reads the account's pending count again.
+    opts.sender.signer.reset();
+    throw err;
+  }
 }
 
 /** A recipient address derived from the run id: every transfer of a batch lands in one traceable place. */
