@@ -1,13 +1,14 @@
 // Hourly rollups of request_log into metrics_rollup, with catch-up, late-row re-rolls and retention pruning.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
 import { AppConfig, appConfig } from '../config/app.config';
-import { LogDatabase, SqlRunner } from '../request-log/log-database';
+import { Dialect, dialectOf } from '../database/dialect';
 import { HOUR_MS, hourStart, HourAccumulator, RollupFigures } from './rollup-math';
 
 /** Rows per read while rolling an hour: small enough that materialising a chunk stays well under 50 ms. */
 export const ROLLUP_READ_CHUNK = 2_000;
-/** Rows per DELETE while pruning: keeps each write transaction short so request-log flushes are not held up. */
+/** Rows per DELETE while pruning: keeps each statement short so request-log flushes and requests interleave. */
 export const PRUNE_BATCH = 5_000;
 
 const ROLLUP_COLUMNS = [
@@ -44,11 +45,18 @@ export class RollupService {
   private readonly logger = new Logger('RollupService');
   private last: Promise<unknown> = Promise.resolve();
   private stopping = false;
+  private readonly dialect: Dialect;
 
   constructor(
-    private readonly db: LogDatabase,
+    private readonly dataSource: DataSource,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.dialect = dialectOf(dataSource);
+  }
+
+  private all<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.dataSource.query(sql, params) as Promise<T[]>;
+  }
 
   /**
    * Rolls every complete hour (before hourStart(now)) that has raw rows and is not rolled yet, or that gained rows
@@ -69,7 +77,7 @@ export class RollupService {
 
   private async run(now: number): Promise<RollupReport> {
     const report: RollupReport = { rolled: [], prunedRows: 0, interrupted: false };
-    if (this.stopping || !this.db.isOpen) return { ...report, interrupted: true };
+    if (this.stopping || !this.dataSource.isInitialized) return { ...report, interrupted: true };
     const end = hourStart(now);
     const [raw, rolled] = await Promise.all([this.rawCountsByHour(0, end), this.rolledCounts(end)]);
     for (const [hour, count] of raw) {
@@ -79,6 +87,7 @@ export class RollupService {
       if (this.stopping) return { ...report, interrupted: true };
       const requests = await this.rollHour(hour, now);
       if (requests === null) return { ...report, interrupted: true };
+      if (requests === 0) continue; // pruned meanwhile
       report.rolled.push({ hourStart: new Date(hour).toISOString(), requests, reRolled: before !== undefined });
       await yieldToEventLoop();
     }
@@ -90,29 +99,29 @@ export class RollupService {
 
   /** Raw row counts per hour in [from, to): one pass over the ts index. */
   async rawCountsByHour(from: number, to: number): Promise<Map<number, number>> {
-    const rows = await this.db.all<{ h: number | string; n: number | string }>(
-      `SELECT "ts" / ${HOUR_MS} AS "h", COUNT(*) AS "n" FROM "request_log" WHERE "ts" >= ${this.db.param(1)} AND "ts" < ${this.db.param(2)} GROUP BY "ts" / ${HOUR_MS} ORDER BY 1`,
+    const rows = await this.all<{ h: number | string; n: number | string }>(
+      `SELECT "ts" / ${HOUR_MS} AS "h", COUNT(*) AS "n" FROM "request_log" WHERE "ts" >= ${this.dialect.param(1)} AND "ts" < ${this.dialect.param(2)} GROUP BY "ts" / ${HOUR_MS} ORDER BY 1`,
       [from, to],
     );
     return new Map(rows.map((r) => [Number(r.h) * HOUR_MS, Number(r.n)]));
   }
 
   private async rolledCounts(before: number): Promise<Map<number, number>> {
-    const rows = await this.db.all<{ hour_start: number | string; requests: number }>(
-      `SELECT "hour_start", "requests" FROM "rolled_hours" WHERE "hour_start" < ${this.db.param(1)}`,
+    const rows = await this.all<{ hour_start: number | string; requests: number }>(
+      `SELECT "hour_start", "requests" FROM "rolled_hours" WHERE "hour_start" < ${this.dialect.param(1)}`,
       [before],
     );
     return new Map(rows.map((r) => [Number(r.hour_start), Number(r.requests)]));
   }
 
-  /** Reads the hour in keyset-paged chunks, then replaces its rollup rows in one transaction. Null if stopped. */
+  /** Reads the hour in keyset-paged chunks, then replaces its rollup rows and marks it rolled. Null if stopped. */
   private async rollHour(hour: number, now: number): Promise<number | null> {
     const acc = new HourAccumulator();
-    const p = (i: number) => this.db.param(i);
+    const p = (i: number) => this.dialect.param(i);
     let lastTs = hour - 1;
     let lastId = 0;
     for (;;) {
-      const chunk = await this.db.all<RawRow>(
+      const chunk = await this.all<RawRow>(
         `SELECT "id", "ts", "method", "route", "status", "duration_ms", "user_hash" FROM "request_log" ` +
           `WHERE "ts" < ${p(1)} AND ("ts", "id") > (${p(2)}, ${p(3)}) ORDER BY "ts", "id" LIMIT ${ROLLUP_READ_CHUNK}`,
         [hour + HOUR_MS, lastTs, lastId],
@@ -128,49 +137,67 @@ export class RollupService {
       if (this.stopping) return null;
     }
     const figures = acc.figures();
-    await this.db.transaction(async (tx) => {
-      await tx.run(`DELETE FROM "metrics_rollup" WHERE "hour_start" = ${p(1)}`, [hour]);
-      await this.insertFigures(tx, hour, figures);
-      await tx.run(
-        `INSERT INTO "rolled_hours" ("hour_start", "requests", "rolled_at") VALUES (${p(1)}, ${p(2)}, ${p(3)}) ` +
-          `ON CONFLICT ("hour_start") DO UPDATE SET "requests" = excluded."requests", "rolled_at" = excluded."rolled_at"`,
-        [hour, acc.count, now],
-      );
-    });
+    if (figures.length === 0) return 0;
+    await this.replaceFigures(hour, figures);
+    await this.dataSource.query(
+      `INSERT INTO "rolled_hours" ("hour_start", "requests", "rolled_at") VALUES (${p(1)}, ${p(2)}, ${p(3)}) ` +
+        `ON CONFLICT ("hour_start") DO UPDATE SET "requests" = excluded."requests", "rolled_at" = excluded."rolled_at"`,
+      [hour, acc.count, now],
+    );
     return acc.count;
   }
 
-  private async insertFigures(tx: SqlRunner, hour: number, figures: RollupFigures[]): Promise<void> {
-    const perStatement = this.db.dialect.maxRowsPerInsert(ROLLUP_COLUMNS.length);
+  /**
+   * Replaces the hour's rollup rows without a moment where they are missing: one upsert statement (atomic), then the
+   * removal of rows of that hour the new set does not have (debris of an interrupted run). The hour is marked rolled
+   * only afterwards, so an interruption anywhere leaves it to be rolled again. Statements, not a transaction: see
+   * RequestLogWriter on why a transaction of ours must not share TypeORM's SQLite connection.
+   */
+  private async replaceFigures(hour: number, figures: RollupFigures[]): Promise<void> {
+    const p = (i: number) => this.dialect.param(i);
     const columns = ROLLUP_COLUMNS.map((c) => `"${c}"`).join(', ');
+    const updates = ROLLUP_COLUMNS.slice(3).map((c) => `"${c}" = excluded."${c}"`).join(', ');
+    const perStatement = this.dialect.maxRowsPerInsert(ROLLUP_COLUMNS.length);
     for (let start = 0; start < figures.length; start += perStatement) {
       const chunk = figures.slice(start, start + perStatement);
       const params = chunk.flatMap((f) => [
         hour, f.route, f.method, f.requests, f.ok, f.clientErrors, f.serverErrors, f.rateLimited,
         f.avgMs, f.p50Ms, f.p95Ms, f.p99Ms, f.maxMs, f.uniqueUsers,
       ]);
-      await tx.run(`INSERT INTO "metrics_rollup" (${columns}) VALUES ${this.db.dialect.valuesList(chunk.length, ROLLUP_COLUMNS.length)}`, params);
+      await this.dataSource.query(
+        `INSERT INTO "metrics_rollup" (${columns}) VALUES ${this.dialect.valuesList(chunk.length, ROLLUP_COLUMNS.length)} ` +
+          `ON CONFLICT ("hour_start", "route", "method") DO UPDATE SET ${updates}`,
+        params,
+      );
+    }
+    const present = await this.all<{ id: number; route: string; method: string }>(
+      `SELECT "id", "route", "method" FROM "metrics_rollup" WHERE "hour_start" = ${p(1)}`,
+      [hour],
+    );
+    const wanted = new Set(figures.map((f) => `${f.method} ${f.route}`));
+    const stale = present.filter((r) => !wanted.has(`${r.method} ${r.route}`)).map((r) => r.id);
+    if (stale.length > 0) {
+      await this.dataSource.query(`DELETE FROM "metrics_rollup" WHERE "id" IN (${this.dialect.placeholders(stale.length)})`, stale);
     }
   }
 
   /**
    * Deletes raw rows of whole hours older than the retention whose hour is rolled, PRUNE_BATCH rows per
-   * transaction. Whole hours only: a partly pruned hour is never mistaken for one that needs re-rolling.
+   * statement. Whole hours only: a partly pruned hour is never mistaken for one that needs re-rolling.
    */
   private async prune(now: number): Promise<{ rows: number; interrupted: boolean }> {
     const cutoff = hourStart(now - this.config.requestLog.retentionHours * HOUR_MS);
     const [raw, rolled] = await Promise.all([this.rawCountsByHour(0, cutoff), this.rolledCounts(cutoff)]);
-    const p = (i: number) => this.db.param(i);
+    const p = (i: number) => this.dialect.param(i);
     let total = 0;
     for (const hour of raw.keys()) {
       if (!rolled.has(hour)) continue;
       for (;;) {
         if (this.stopping) return { rows: total, interrupted: true };
-        const deleted = await this.db.transaction((tx) =>
-          tx.run(
-            `DELETE FROM "request_log" WHERE "id" IN (SELECT "id" FROM "request_log" WHERE "ts" >= ${p(1)} AND "ts" < ${p(2)} LIMIT ${PRUNE_BATCH})`,
-            [hour, hour + HOUR_MS],
-          ),
+        const { affected: deleted } = await this.dialect.execute(
+          this.dataSource.manager,
+          `DELETE FROM "request_log" WHERE "id" IN (SELECT "id" FROM "request_log" WHERE "ts" >= ${p(1)} AND "ts" < ${p(2)} LIMIT ${PRUNE_BATCH})`,
+          [hour, hour + HOUR_MS],
         );
         total += deleted;
         await yieldToEventLoop();

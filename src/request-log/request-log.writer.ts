@@ -1,14 +1,20 @@
-// Owns batching: drains the buffer into request_log by time and by size, one transaction per batch.
+// Owns batching: drains the buffer into request_log by time and by size in multi-row INSERTs, never on the request path.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { LogDatabase, SqlRunner } from './log-database';
+import { DataSource } from 'typeorm';
+import { Dialect, dialectOf } from '../database/dialect';
 import { RequestLogBuffer } from './request-log.buffer';
 import { pushParams, REQUEST_LOG_COLUMNS, RequestLogRow } from './request-log-row';
 import { RequestLogger } from './request-logger';
 
 /** A kill -9 loses at most this much traffic. */
 export const FLUSH_INTERVAL_MS = 250;
-/** Rows per transaction: a flush at 5k req/s carries ~1,250; a backlog drains in batches of this. */
+/** Rows taken per drain step: a flush at 5k req/s carries ~1,250; a backlog drains in steps of this. */
 export const MAX_BATCH_ROWS = 20_000;
+/**
+ * Rows per INSERT statement (9,000 bound parameters, well under SQLite's 32,766). Small enough that the statement
+ * holds the shared connection for a few milliseconds only, so request queries interleave.
+ */
+export const ROWS_PER_INSERT = 1_000;
 const SHUTDOWN_RETRIES = 5;
 const IN_FLIGHT_WAIT_MS = 2_000;
 
@@ -18,12 +24,15 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<boolean> | null = null;
   private lastFailureLog = 0;
+  private readonly dialect: Dialect;
 
   constructor(
     private readonly buffer: RequestLogBuffer,
-    private readonly db: LogDatabase,
+    private readonly dataSource: DataSource,
     private readonly requests: RequestLogger,
-  ) {}
+  ) {
+    this.dialect = dialectOf(dataSource);
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
@@ -51,7 +60,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     await this.flushWithRetries();
   }
 
-  /** Catches rows of requests that finished while the HTTP server was closing, then closes the connection. */
+  /** Catches rows of requests that finished while the HTTP server was closing (if the database is still open). */
   async onApplicationShutdown(): Promise<void> {
     await this.flushWithRetries();
     const lost = this.buffer.depth;
@@ -60,12 +69,11 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
       this.buffer.recordLost(lost);
       this.logger.error(`${lost} request-log rows could not be written before shutdown (counted as dropped)`);
     }
-    await this.db.close();
   }
 
   private async flushWithRetries(): Promise<void> {
     for (let attempt = 0; attempt < SHUTDOWN_RETRIES && this.buffer.depth > 0; attempt++) {
-      if (!this.db.isOpen) return;
+      if (!this.dataSource.isInitialized) return;
       if (await this.flush()) continue;
       await sleep(100 * (attempt + 1));
     }
@@ -74,46 +82,58 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async drain(): Promise<boolean> {
-    while (this.buffer.depth > 0 && this.db.isOpen) {
+    while (this.buffer.depth > 0 && this.dataSource.isInitialized) {
       const rows = this.buffer.take(MAX_BATCH_ROWS);
-      try {
-        await this.db.transaction((tx) => this.writeBatch(tx, rows));
-        this.buffer.recordWritten(rows.length);
-      } catch (e) {
-        this.buffer.requeue(rows);
+      const written = await this.writeBatch(rows);
+      this.buffer.recordWritten(written);
+      if (written < rows.length) {
+        this.buffer.requeue(rows.slice(written));
         this.buffer.recordWriteFailure();
-        this.logFailure(e, rows.length);
         return false;
       }
     }
     return true;
   }
 
-  /** Multi-row INSERTs with bound parameters, then users' last_seen_at, all in the caller's transaction. */
-  private async writeBatch(tx: SqlRunner, rows: RequestLogRow[]): Promise<void> {
+  /**
+   * Multi-row INSERTs with bound parameters, each statement atomic on its own (autocommit), then users' last_seen_at.
+   * Returns how many rows are written: on a failed statement, exactly the rows from it on go back to the buffer, so
+   * a retry neither loses nor duplicates a row. No explicit transaction on purpose: TypeORM's SQLite driver runs the
+   * whole app on one shared connection, where a BEGIN of ours would nest with (and could be undone by, or break)
+   * another feature's transaction; and a second connection starves on the shared libuv pool while the first one
+   * waits for its lock (measured: SQLITE_BUSY after the 5 s timeout under concurrent writes).
+   */
+  private async writeBatch(rows: RequestLogRow[]): Promise<number> {
     const columns = REQUEST_LOG_COLUMNS.map((c) => `"${c}"`).join(', ');
     const seen = new Map<string, number>();
-    const perInsert = this.db.dialect.maxRowsPerInsert(REQUEST_LOG_COLUMNS.length);
-    for (let start = 0; start < rows.length; start += perInsert) {
-      const chunk = rows.slice(start, start + perInsert);
+    let written = 0;
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
       const params: unknown[] = [];
+      for (const row of chunk) pushParams(params, row);
+      try {
+        await this.dataSource.query(`INSERT INTO "request_log" (${columns}) VALUES ${this.dialect.valuesList(chunk.length, REQUEST_LOG_COLUMNS.length)}`, params);
+      } catch (e) {
+        this.logFailure(e, rows.length - written);
+        break;
+      }
+      written += chunk.length;
       for (const row of chunk) {
-        pushParams(params, row);
         if (row.userHash !== null && (seen.get(row.userHash) ?? -1) < row.ts) seen.set(row.userHash, row.ts);
       }
-      await tx.run(`INSERT INTO "request_log" (${columns}) VALUES ${this.db.dialect.valuesList(chunk.length, REQUEST_LOG_COLUMNS.length)}`, params);
     }
-    await this.touchUsers(tx, seen);
+    await this.touchUsers(seen).catch((e: unknown) => this.logFailure(e, 0));
+    return written;
   }
 
-  /** last_seen_at = max(existing, newest request of the batch) for users that exist; one statement per chunk. */
-  private async touchUsers(tx: SqlRunner, seen: Map<string, number>): Promise<void> {
+  /** last_seen_at = max(existing, newest written request) for users that exist; one statement per chunk. */
+  private async touchUsers(seen: Map<string, number>): Promise<void> {
     const entries = [...seen];
-    const perStatement = this.db.dialect.maxRowsPerInsert(2);
+    const perStatement = this.dialect.maxRowsPerInsert(2);
     for (let start = 0; start < entries.length; start += perStatement) {
       const chunk = entries.slice(start, start + perStatement);
-      const values = chunk.map((_, i) => `(${this.db.param(2 * i + 1)}, CAST(${this.db.param(2 * i + 2)} AS BIGINT))`).join(',');
-      await tx.run(
+      const values = chunk.map((_, i) => `(${this.dialect.param(2 * i + 1)}, CAST(${this.dialect.param(2 * i + 2)} AS BIGINT))`).join(',');
+      await this.dataSource.query(
         `WITH "seen"("h", "ts") AS (VALUES ${values}) ` +
           `UPDATE "users" SET "last_seen_at" = (SELECT "seen"."ts" FROM "seen" WHERE "seen"."h" = "users"."address_hash") ` +
           `WHERE "address_hash" IN (SELECT "h" FROM "seen") ` +
@@ -127,7 +147,8 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     // At most one line per 10 s while the database stays unavailable; the counters carry the rest.
     if (Date.now() - this.lastFailureLog < 10_000) return;
     this.lastFailureLog = Date.now();
-    this.logger.warn(`request-log flush of ${rows} rows failed, kept for retry: ${e instanceof Error ? e.message : String(e)}`);
+    const what = rows > 0 ? `request-log flush failed, ${rows} rows kept for retry` : 'users last_seen_at update failed';
+    this.logger.warn(`${what}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
