@@ -24,12 +24,15 @@ export class LatencyRecorder {
     autoResize: true,
   });
   private sumUs = 0;
+  /** Exact, unlike hdr's bucket-rounded values: percentiles are clamped to it so that P99 ≤ Max always holds. */
+  private maxUs = 0;
 
   /** Records one latency in milliseconds (fractional allowed). */
   record(ms: number): void {
     const us = Math.max(1, Math.round(ms * US_PER_MS));
     this.histogram.recordValue(us);
     this.sumUs += us;
+    if (us > this.maxUs) this.maxUs = us;
   }
 
   get count(): number {
@@ -40,6 +43,7 @@ export class LatencyRecorder {
   addFrom(other: LatencyRecorder): void {
     this.histogram.add(other.histogram);
     this.sumUs += other.sumUs;
+    if (other.maxUs > this.maxUs) this.maxUs = other.maxUs;
   }
 
   /**
@@ -51,23 +55,25 @@ export class LatencyRecorder {
     if (n === 0) {
       return { ...EMPTY_SUMMARY, corrected: { p50: 0, p95: 0, p99: 0, max: 0 }, expectedIntervalMs: 0 };
     }
-    const at = (h: Histogram, p: number): number => round2(h.getValueAtPercentile(p) / US_PER_MS);
+    const at = (h: Histogram, p: number, maxUs: number): number => round2(Math.min(h.getValueAtPercentile(p), maxUs) / US_PER_MS);
     const intervalUs = Math.max(1, Math.round((expectedIntervalMs ?? this.histogram.getValueAtPercentile(50) / US_PER_MS) * US_PER_MS));
     // hdr back-fills from each bucket's highest equivalent value, so corrected figures can sit up to one bucket
     // width of the largest sample (≤ 0.1 % of it) above an exact back-fill.
     const corrected = this.histogram.copyCorrectedForCoordinatedOmission(intervalUs);
+    // Back-filled samples all lie below the largest real one, so the exact max bounds the corrected figures too.
+    const correctedMaxUs = this.maxUs;
     const figures: LatencyFigures = {
       count: n,
       avg: round2(this.sumUs / n / US_PER_MS),
-      p50: at(this.histogram, 50),
-      p95: at(this.histogram, 95),
-      p99: at(this.histogram, 99),
-      max: round2(this.histogram.maxValue / US_PER_MS),
+      p50: at(this.histogram, 50, this.maxUs),
+      p95: at(this.histogram, 95, this.maxUs),
+      p99: at(this.histogram, 99, this.maxUs),
+      max: round2(this.maxUs / US_PER_MS),
       corrected: {
-        p50: at(corrected, 50),
-        p95: at(corrected, 95),
-        p99: at(corrected, 99),
-        max: round2(corrected.maxValue / US_PER_MS),
+        p50: at(corrected, 50, correctedMaxUs),
+        p95: at(corrected, 95, correctedMaxUs),
+        p99: at(corrected, 99, correctedMaxUs),
+        max: round2(correctedMaxUs / US_PER_MS),
       },
       expectedIntervalMs: round2(intervalUs / US_PER_MS),
     };
