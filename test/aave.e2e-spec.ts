@@ -2,6 +2,9 @@
 // test/fixtures/AavePoolStub.sol, reached through a counting JSON-RPC proxy.
 import { getAddress, Wallet } from 'ethers';
 import request from 'supertest';
+import { RequestLog } from '../src/request-log/request-log.entity';
+import { RequestLogWriter } from '../src/request-log/request-log.writer';
+import { UsersService } from '../src/users/users.service';
 import { AccountData, AavePoolStub, deployAavePoolStub } from './fixtures/aave-pool-stub';
 import { bootTestApp, TestApp } from './support/app';
 import { Devnet, RpcProxy, startDevnet, startRpcProxy } from './support/devnet';
@@ -66,6 +69,16 @@ describe('Aave positions on a real devnet', () => {
         ok: true,
         data: { ...asStrings(data), address: user, readAt: expect.any(String) },
       });
+    });
+
+    it('logs the request under the asked-about address’s user hash (never the address)', async () => {
+      const user = Wallet.createRandom().address;
+      await request(t.http).get(PATH).query({ address: user }).expect(200);
+      await t.app.get(RequestLogWriter).flush();
+      const rows = await t.dataSource.getRepository(RequestLog).findBy({ route: PATH });
+      const expected = t.app.get(UsersService).hashAddress(user);
+      expect(rows.map((r) => r.userHash)).toContain(expected);
+      expect(JSON.stringify(rows)).not.toContain(user.slice(2).toLowerCase());
     });
 
     it('answers zeros for an address the pool does not know', async () => {
