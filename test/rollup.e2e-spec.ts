@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { MetricsRollup } from '../src/metrics/metrics-rollup.entity';
 import { RolledHour } from '../src/metrics/rolled-hour.entity';
@@ -161,5 +162,12 @@ describe('hourly rollups', () => {
     expectMatches(await rollupRows(t.dataSource, BASE, BASE + 30 * HOUR), rollupsBefore);
     // Pruned hours are not "changed" hours: nothing is re-rolled from the now empty raw table.
     expect(await sut.rollUpCompleteHours(BASE + 200 * HOUR)).toEqual({ rolled: [], prunedRows: 0, interrupted: false });
+  });
+
+  it('counts rolled hours and pruned rows on /metrics', async () => {
+    const metrics = await request(t.http).get('/metrics').expect(200);
+    // 3 + 3 (catch-up) + 1 (late rows) + 1 (before pruning) hours; every seeded row pruned.
+    expect(metrics.text).toContain('bloom_rollup_hours_total 8');
+    expect(metrics.text).toContain(`bloom_rollup_pruned_rows_total ${seeded.length}`);
   });
 });

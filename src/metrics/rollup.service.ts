@@ -1,9 +1,11 @@
 // Hourly rollups of request_log into metrics_rollup, with catch-up, late-row re-rolls and retention pruning.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AppConfig, appConfig } from '../config/app.config';
 import { Dialect, dialectOf } from '../database/dialect';
+import { PrometheusService } from './prometheus.service';
 import { HOUR_MS, hourStart, HourAccumulator, RollupFigures } from './rollup-math';
 
 /** Rows per read while rolling an hour: small enough that materialising a chunk stays well under 50 ms. */
@@ -46,12 +48,18 @@ export class RollupService {
   private last: Promise<unknown> = Promise.resolve();
   private stopping = false;
   private readonly dialect: Dialect;
+  private readonly hoursRolled: Counter;
+  private readonly rowsPruned: Counter;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
+    prometheus: PrometheusService,
   ) {
     this.dialect = dialectOf(dataSource);
+    const registers = [prometheus.registry];
+    this.hoursRolled = new Counter({ name: 'bloom_rollup_hours_total', help: 'Hours rolled up (re-rolls of hours that received late rows included)', registers });
+    this.rowsPruned = new Counter({ name: 'bloom_rollup_pruned_rows_total', help: 'Raw request_log rows deleted past retention', registers });
   }
 
   private all<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -89,6 +97,7 @@ export class RollupService {
       if (requests === null) return { ...report, interrupted: true };
       if (requests === 0) continue; // pruned meanwhile
       report.rolled.push({ hourStart: new Date(hour).toISOString(), requests, reRolled: before !== undefined });
+      this.hoursRolled.inc();
       await yieldToEventLoop();
     }
     const pruned = await this.prune(now);
@@ -200,6 +209,7 @@ export class RollupService {
           [hour, hour + HOUR_MS],
         );
         total += deleted;
+        this.rowsPruned.inc(deleted);
         await yieldToEventLoop();
         if (deleted < PRUNE_BATCH) break;
       }
