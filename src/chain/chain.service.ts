@@ -1,5 +1,6 @@
 // The one JSON-RPC provider of the app (ethers v6), built from ETH_RPC_URL; absent when it is unset.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { FetchRequest, JsonRpcProvider, Network } from 'ethers';
 import { AppConfig, appConfig } from '../config/app.config';
 
@@ -22,7 +23,10 @@ export class ChainService implements OnApplicationBootstrap, OnApplicationShutdo
   readonly provider?: JsonRpcProvider;
   private chainIdVerified = false;
 
-  constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {
+  constructor(
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
     const url = config.chain.rpcUrl;
     if (!url) return;
     const request = new FetchRequest(url);
@@ -42,10 +46,12 @@ export class ChainService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /**
-   * A node on another chain would make every receipt meaningless: refuse to start. A node that does not answer yet
-   * is only logged; the receipt watcher verifies the id again before it reads anything.
+   * A node on another chain would make every receipt meaningless: the server refuses to start. A node that does not
+   * answer yet is only logged; the receipt watcher verifies the id again before it reads anything. CLI tools that
+   * boot AppModule without HTTP (rollup, report) read no receipts and skip the check.
    */
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.adapterHost.httpAdapter) return;
     if (!this.provider) {
       this.logger.log('ETH_RPC_URL is not set: chain features answer 503 RPC_NOT_CONFIGURED, nothing is confirmed');
       return;

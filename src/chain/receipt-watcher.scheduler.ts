@@ -1,5 +1,6 @@
 // Runs the receipt watcher every RECEIPT_WATCH_INTERVAL_MS when ETH_RPC_URL is set; all logic is in the service.
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig, appConfig } from '../config/app.config';
 import { ChainService } from './chain.service';
@@ -17,11 +18,13 @@ export class ReceiptWatcherScheduler implements OnApplicationBootstrap, BeforeAp
     private readonly chain: ChainService,
     private readonly watcher: ReceiptWatcherService,
     private readonly registry: SchedulerRegistry,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   // The interval comes from configuration, so it is registered here rather than with a static @Interval(ms).
+  // Only the server watches: CLI tools that boot AppModule for its services (rollup, report) have no HTTP adapter.
   onApplicationBootstrap(): void {
-    if (!this.chain.configured) return;
+    if (!this.chain.configured || !this.adapterHost.httpAdapter) return;
     const handle = setInterval(() => this.tick(), this.config.chain.receiptWatchIntervalMs);
     this.registry.addInterval(RECEIPT_WATCHER_INTERVAL, handle);
   }
