@@ -45,6 +45,7 @@ describe('request logging: every request once, after a graceful shutdown', () =>
       await expectStatus(request(t.http).get(`/no/such/${i}?secret=abc`), 404, UNMATCHED_ROUTE, 'NOT_FOUND');
       // The body parser rejects these before any route is matched.
       await expectStatus(request(t.http).post('/ingest').set('content-type', 'application/json').send('{"a":'), 400, UNMATCHED_ROUTE, 'INVALID_JSON');
+      await expectStatus(request(t.http).post('/api/telemetry/runs').set('content-type', 'application/json').send('{"a":'), 400, UNMATCHED_ROUTE, 'INVALID_JSON');
       await expectStatus(
         request(t.http).post('/ingest').set('content-type', 'application/json').send(JSON.stringify({ a: 'x'.repeat(65 * 1024) })),
         413,
