@@ -4,7 +4,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AppConfig, appConfig } from '../config/app.config';
-import { Dialect, dialectOf } from '../database/dialect';
+import { Dialect, dialectOf, toNumber } from '../database/dialect';
 import { PrometheusService } from './prometheus.service';
 import { HOUR_MS, hourStart, HourAccumulator, RollupFigures } from './rollup-math';
 
@@ -93,9 +93,9 @@ export class RollupService {
       // Fewer raw rows than rolled means pruning of that hour is under way: its rollup is final.
       if (before !== undefined && count <= before) continue;
       if (this.stopping) return { ...report, interrupted: true };
-      const requests = await this.rollHour(hour, now);
+      const requests = await this.rollHourOnce(hour, now);
       if (requests === null) return { ...report, interrupted: true };
-      if (requests === 0) continue; // pruned meanwhile
+      if (requests === undefined || requests === 0) continue; // another replica has it, or it was pruned meanwhile
       report.rolled.push({ hourStart: new Date(hour).toISOString(), requests, reRolled: before !== undefined });
       this.hoursRolled.inc();
       await yieldToEventLoop();
@@ -121,6 +121,22 @@ export class RollupService {
       [before],
     );
     return new Map(rows.map((r) => [Number(r.hour_start), Number(r.requests)]));
+  }
+
+  /**
+   * Scale-out: on PostgreSQL several replicas may roll the same hour. Under a per-hour advisory lock (undefined when
+   * another replica holds it), the hour is re-checked, because the previous holder may have just rolled it: 0 then.
+   */
+  private rollHourOnce(hour: number, now: number): Promise<number | null | undefined> {
+    return this.dialect.withTryLock(this.dataSource, `bloom-telemetry:rollup:${hour}`, async () => {
+      const p = (i: number) => this.dialect.param(i);
+      const [[raw], [rolled]] = await Promise.all([
+        this.all<{ n: number | string }>(`SELECT COUNT(*) AS "n" FROM "request_log" WHERE "ts" >= ${p(1)} AND "ts" < ${p(2)}`, [hour, hour + HOUR_MS]),
+        this.all<{ requests: number | string }>(`SELECT "requests" FROM "rolled_hours" WHERE "hour_start" = ${p(1)}`, [hour]),
+      ]);
+      if (rolled !== undefined && toNumber(raw.n) <= toNumber(rolled.requests)) return 0;
+      return this.rollHour(hour, now);
+    });
   }
 
   /** Reads the hour in keyset-paged chunks, then replaces its rollup rows and marks it rolled. Null if stopped. */
