@@ -11,13 +11,15 @@ describe('foundation: error model, health, metrics, docs', () => {
   });
   afterAll(() => t.close());
 
-  it('creates the database folder and file', () => {
-    expect(existsSync(t.dbPath)).toBe(true);
+  it('creates the database (on SQLite its folder and file) and applies every migration', async () => {
+    // On PostgreSQL (TELEMETRY_DB_URL set) the test database is created by the harness; no file is involved.
+    if (!t.dbUrl) expect(existsSync(t.dbPath)).toBe(true);
+    expect(await t.dataSource.showMigrations()).toBe(false);
   });
 
   it('GET /health answers ok with database status, uptime, version and request-log health', async () => {
     const res = await request(t.http).get('/health').expect(200);
-    expect(res.body).toMatchObject({ ok: true, database: { status: 'up', driver: 'sqlite' } });
+    expect(res.body).toMatchObject({ ok: true, database: { status: 'up', driver: t.dbUrl ? 'postgres' : 'sqlite' } });
     expect(typeof res.body.uptimeS).toBe('number');
     expect(res.body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(res.body.requestLog).toEqual(expect.objectContaining({ depth: expect.any(Number), dropped: expect.any(Number) }));
