@@ -31,7 +31,7 @@ export interface ExecBatchOptions {
   io: ToolIo;
 }
 
-type Outcome = 'validated' | 'prepared' | 'submitted' | 'confirmed' | 'failed' | 'sign-in failed' | 'prepare failed' | 'send failed';
+type Outcome = 'validated' | 'prepared' | 'submitted' | 'confirmed' | 'failed' | 'sign-in failed' | 'prepare failed' | 'send failed' | 'submit failed';
 
 interface Item {
   index: number;
@@ -138,8 +138,12 @@ async function prepareAndSend(
   const submit = await http.send({
     method: 'POST', path: `/api/execute/${executionId}/submit`, headers, body: JSON.stringify({ txHash: item.txHash }), wantBody: true,
   });
-  if (stats.record('POST /api/execute/:id/submit', submit, { status: 200 })) item.outcome = 'submitted';
-  else item.error = apiErrorCode(submit.body) ?? `HTTP_${submit.status}`;
+  if (stats.record('POST /api/execute/:id/submit', submit, { status: 200 })) {
+    item.outcome = 'submitted';
+  } else {
+    item.outcome = 'submit failed';
+    item.error = apiErrorCode(submit.body) ?? (submit.status === 0 ? submit.networkError : `HTTP_${submit.status}`);
+  }
 }
 
 /** Polls the admin executions list until every submitted execution is confirmed or failed, or the wait ends. */
@@ -172,10 +176,11 @@ async function finish(http: HttpClient, options: ExecBatchOptions, stats: RunSta
   const stages = options.dryRun
     ? [['validated (validateOnly)', counts.validated ?? 0], ['failed', options.n - (counts.validated ?? 0)]]
     : [
-        ['prepared', reached(['prepared', 'submitted', 'confirmed', 'failed', 'send failed'])],
+        ['prepared', reached(['prepared', 'submitted', 'confirmed', 'failed', 'send failed', 'submit failed'])],
         ['submitted', reached(['submitted', 'confirmed', 'failed'])],
         ['confirmed', counts.confirmed ?? 0],
-        ['failed', options.n - reached(['submitted', 'confirmed', 'prepared'])],
+        // Every other end: sign-in, prepare, send or submit failed, or the chain reverted it.
+        ['failed', options.n - reached(['confirmed', 'submitted'])],
         ['pending', counts.submitted ?? 0],
       ];
   io.out('');

@@ -96,7 +96,7 @@ export async function registerRun(http: HttpClient, run: RunRegistration, adminT
   return { ok: false, message: `could not register run ${run.runId}: ${why}${hint}` };
 }
 
-/** GET /api/execute/preflight; an unreachable server is a clear ToolError, not a stack trace. */
+/** An unreachable server is a clear ToolError (one line, exit 3), not a stack trace. */
 export function unreachable(baseUrl: string, networkError: string | undefined): ToolError {
   return new ToolError(`cannot reach ${baseUrl} (${networkError ?? 'no answer'}); is the server running? (--base-url or BASE_URL)`, EXIT.RUNTIME);
 }
