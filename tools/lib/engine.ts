@@ -95,7 +95,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     else await runTimedMix(http, options, users, probes, stats);
 
     const endedAt = Date.now();
-    const summary = summarize(options, stats, startedAt, endedAt, notes, { requested: options.users, signedIn, signInFailed: options.users - signedIn });
+    const summary = buildSummary(options, stats, startedAt, endedAt, notes, { requested: options.users, signedIn, signInFailed: options.users - signedIn });
     printSummary(io, summary);
 
     let registration: RegistrationResult | undefined;
@@ -285,7 +285,7 @@ export function interleave<T>(items: T[], weight: (item: T) => number): T[] {
   return out;
 }
 
-function summarize(
+function buildSummary(
   options: LoadOptions,
   stats: RunStats,
   startedAt: number,

@@ -72,14 +72,6 @@ export function createLimiter(max: number): Limiter {
   };
 }
 
-/** Runs `worker(i)` for i in [0, n) with at most `max` in flight; resolves when all are done. */
-export async function forEachLimited(n: number, max: number, worker: (i: number) => Promise<void>): Promise<void> {
-  const limiter = createLimiter(max);
-  const all: Promise<void>[] = new Array(n);
-  for (let i = 0; i < n; i++) all[i] = limiter.run(() => worker(i));
-  await Promise.all(all);
-}
-
 /**
  * Time-bound loops: exactly `count` workers, each awaiting one request at a time, so the number in flight can never
  * exceed `count` (a closed loop, like autocannon's connections).
