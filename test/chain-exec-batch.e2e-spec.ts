@@ -88,7 +88,9 @@ describe('devnet:exec-batch --dry-run=false on a real devnet', () => {
       expect.objectContaining({ token: 'ETH', decimals: 18, totalFeeUnits: fees.toString(), last24hFeeUnits: fees.toString() }),
     ]);
 
-    const report = await tool('tools/report/report.ts', [`--run-id=${RUN_ID}`, `--out-dir=${dir}`], { TELEMETRY_DB_PATH: t.dbPath });
+    // The report reads the same database as the server (on PostgreSQL runs, the test app's own database).
+    const dbEnv: Record<string, string> = t.dbUrl ? { TELEMETRY_DB_URL: t.dbUrl } : { TELEMETRY_DB_PATH: t.dbPath };
+    const report = await tool('tools/report/report.ts', [`--run-id=${RUN_ID}`, `--out-dir=${dir}`], dbEnv);
     expect(report.code).toBe(0);
     const markdown = readFileSync(join(dir, `DEVNET_LOAD_REPORT_${RUN_ID}.md`), 'utf8');
     const recent = markdown.slice(markdown.search(/^## 8\. /m), markdown.search(/^## 9\. /m));

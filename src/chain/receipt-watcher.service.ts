@@ -94,7 +94,7 @@ export class ReceiptWatcherService {
       .where('e.status = :status', { status: 'submitted' })
       .orderBy('e.updated_at', 'ASC')
       .addOrderBy('e.id', 'ASC')
-      .take(this.config.chain.receiptWatchBatch);
+      .limit(this.config.chain.receiptWatchBatch);
     const cursor = this.cursor;
     if (cursor) {
       query.andWhere(
