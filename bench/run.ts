@@ -17,6 +17,7 @@ interface Settings {
   durationS: number;
   connections: number;
   openRate: number;
+  pauseMs: number;
   requests: number;
   users: number;
   executions: number;
@@ -25,12 +26,12 @@ interface Settings {
 }
 
 const FULL: Settings = {
-  runs: 3, durationS: 5, connections: 200, openRate: 1000,
+  runs: 3, durationS: 5, connections: 200, openRate: 1000, pauseMs: 300,
   requests: 1_000_000, users: 10_000, executions: 100_000, days: 30, hourRequests: 100_000,
 };
 /** Seconds-long phases and small seeds: proves the script end to end (the smoke test in `npm test`). */
 const QUICK: Settings = {
-  runs: 1, durationS: 1, connections: 50, openRate: 200,
+  runs: 1, durationS: 1, connections: 50, openRate: 200, pauseMs: 50,
   requests: 2_000, users: 50, executions: 200, days: 2, hourRequests: 500,
 };
 
@@ -67,7 +68,7 @@ async function main(): Promise<number> {
       if (drivers[driver] === 'skipped') continue;
       const common = { driver, entry, dir, pgServerUrl, runs: settings.runs, durationS: settings.durationS, log };
       for (const [name, phase] of [
-        ['logging overhead, load engine, memory', () => loggingPhase(rec, { ...common, connections: settings.connections, openRate: settings.openRate })],
+        ['logging overhead, load engine, memory', () => loggingPhase(rec, { ...common, connections: settings.connections, openRate: settings.openRate, pauseMs: settings.pauseMs })],
         ['devnet-stats and rollups at scale', () => scalePhase(rec, { ...common, ...settings })],
       ] as const) {
         log(`${driver}: ${name}`);

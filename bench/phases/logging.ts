@@ -16,6 +16,8 @@ export interface LoggingOptions {
   durationS: number;
   connections: number;
   openRate: number;
+  /** Pause between load runs (lets the writer drain and sockets close). */
+  pauseMs: number;
   log(line: string): void;
 }
 
@@ -92,7 +94,7 @@ export async function loggingPhase(rec: Recorder, o: LoggingOptions): Promise<vo
           }
           if (variant === 'unlogged' && scenario === 'health') rec.add(o.driver, 'log.health.p99.unlogged', f.p99);
           o.log(`  ${scenario.padEnd(10)} ${variant.padEnd(8)} ${Math.round(f.rps)} req/s p50 ${f.p50} ms p99 ${f.p99} ms${f.errors ? ` errors ${f.errors}` : ''}`);
-          await sleep(300);
+          await sleep(o.pauseMs);
         }
         rec.add(o.driver, `log.${scenario}.ratio`, rps.logged! / rps.unlogged!);
         if (rps.plain !== undefined) rec.add(o.driver, `log.${scenario}.ratioPlain`, rps.logged! / rps.plain);
@@ -106,7 +108,7 @@ export async function loggingPhase(rec: Recorder, o: LoggingOptions): Promise<vo
         if (variant === 'logged') onLogged(f);
         rec.add(o.driver, `open.${scenario}.p99.${variant}`, f.p99);
         o.log(`  open loop ${o.openRate}/s ${scenario} ${variant}: ${Math.round(f.rps)} req/s p99 ${f.p99} ms`);
-        await sleep(300);
+        await sleep(o.pauseMs);
       }
     }
 
@@ -118,7 +120,7 @@ export async function loggingPhase(rec: Recorder, o: LoggingOptions): Promise<vo
         const f = tool === 'engine' ? await engineLoop(t, o.connections, o.durationS) : await closedLoop(t, o.connections, o.durationS);
         onLogged(f);
         rps[tool] = f.rps;
-        await sleep(300);
+        await sleep(o.pauseMs);
       }
       rec.add(o.driver, 'engine.rps', rps.engine);
       rec.add(o.driver, 'engine.autocannonRps', rps.autocannon);
