@@ -9,6 +9,7 @@ import { AppConfig, appConfig } from '../config/app.config';
 import { Execution } from '../executions/execution.entity';
 import { ExecutionsService } from '../executions/executions.service';
 import { PrometheusService } from '../metrics/prometheus.service';
+import { backoffDelayMs } from './backoff';
 import { ChainService } from './chain.service';
 
 /** Longest wait between attempts while the node keeps failing. */
@@ -167,7 +168,7 @@ export class ReceiptWatcherService {
 
   private backOff(error: Error, now: number): PollReport {
     this.consecutiveFailures++;
-    const delay = Math.min(this.config.chain.receiptWatchIntervalMs * 2 ** (this.consecutiveFailures - 1), MAX_BACKOFF_MS);
+    const delay = backoffDelayMs(this.consecutiveFailures, this.config.chain.receiptWatchIntervalMs, MAX_BACKOFF_MS);
     this.retryAt = now + delay;
     this.results.inc({ outcome: 'rpc_error' });
     const message = error.message.split('\n')[0].slice(0, 300);
