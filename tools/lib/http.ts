@@ -51,36 +51,48 @@ export class HttpClient {
    */
   send(req: HttpRequest): Promise<HttpResponse> {
     return new Promise((resolve) => {
-      const started = performance.now();
-      let status = 0;
-      let keep = req.wantBody === true;
-      let chunks: Buffer[] | undefined;
-      this.pool.dispatch(
-        { method: req.method, path: req.path, headers: req.headers, body: req.body },
-        {
-          // Its presence selects undici's controller-style handler API.
-          onRequestStart() {},
-          onResponseStart(_controller, statusCode) {
-            status = statusCode;
-            if (statusCode >= 400) keep = true;
-          },
-          onResponseData(_controller, chunk) {
-            if (keep) (chunks ??= []).push(chunk);
-          },
-          onResponseEnd() {
-            const body = chunks ? parseJson(Buffer.concat(chunks).toString('utf8')) : undefined;
-            resolve({ status, body, ms: performance.now() - started });
-          },
-          onResponseError(_controller, err) {
-            resolve({ status: 0, networkError: networkErrorCode(err), ms: performance.now() - started });
-          },
-        },
-      );
+      const exchange = new Exchange(resolve, req.wantBody === true);
+      try {
+        // The request object itself is the dispatch options (built once by the caller, not per send).
+        this.pool.dispatch(req, exchange);
+      } catch (err) {
+        exchange.onResponseError(undefined, err as Error);
+      }
     });
   }
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+}
+
+/** One request's undici handler: a class, so the hot path allocates one object instead of a closure per callback. */
+class Exchange {
+  private readonly started = performance.now();
+  private status = 0;
+  private chunks: Buffer[] | undefined;
+
+  constructor(private readonly resolve: (res: HttpResponse) => void, private keep: boolean) {}
+
+  // Its presence selects undici's controller-style handler API.
+  onRequestStart(): void {}
+
+  onResponseStart(_controller: unknown, statusCode: number): void {
+    this.status = statusCode;
+    if (statusCode >= 400) this.keep = true;
+  }
+
+  onResponseData(_controller: unknown, chunk: Buffer): void {
+    if (this.keep) (this.chunks ??= []).push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const body = this.chunks ? parseJson(Buffer.concat(this.chunks).toString('utf8')) : undefined;
+    this.resolve({ status: this.status, body, ms: performance.now() - this.started });
+  }
+
+  onResponseError(_controller: unknown, err: Error): void {
+    this.resolve({ status: 0, networkError: networkErrorCode(err), ms: performance.now() - this.started });
   }
 }
 
