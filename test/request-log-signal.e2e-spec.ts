@@ -4,8 +4,9 @@ import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Database } from 'sqlite3';
-import { tempDbPath } from './support/app';
+import { RequestLog } from '../src/request-log/request-log.entity';
+import { openTestDataSource, tempDbPath } from './support/app';
+import { createTestDatabase, postgresServerUrl, TestDatabase } from './support/postgres';
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -16,21 +17,32 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function countRows(dbPath: string): Promise<number> {
-  const db = new Database(dbPath);
-  return new Promise<number>((ok, fail) =>
-    db.get('SELECT COUNT(*) AS n FROM request_log', (err, row: { n: number }) => (err ? fail(err) : ok(row.n))),
-  ).finally(() => new Promise<void>((done) => db.close(() => done())));
+async function countRows(dbPath: string, dbUrl?: string): Promise<number> {
+  const ds = await openTestDataSource({ dbPath, dbUrl });
+  try {
+    return await ds.getRepository(RequestLog).count();
+  } finally {
+    await ds.destroy();
+  }
 }
 
 describe.each(['SIGTERM', 'SIGINT'] as const)('request log on %s', (signal) => {
   const temp = tempDbPath();
-  afterAll(() => rmSync(temp.dir, { recursive: true, force: true }));
+  // With TELEMETRY_DB_URL set, the server process gets a PostgreSQL database of its own instead of the file.
+  let pg: TestDatabase | undefined;
+  beforeAll(async () => {
+    const server = postgresServerUrl();
+    pg = server ? await createTestDatabase(server) : undefined;
+  });
+  afterAll(async () => {
+    rmSync(temp.dir, { recursive: true, force: true });
+    await pg?.drop();
+  });
 
   it('flushes every answered request before the process exits', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', join(__dirname, '..', 'src', 'main.ts')], {
-      env: { ...process.env, PORT: String(port), TELEMETRY_DB_PATH: temp.dbPath, RATE_LIMIT_PER_MIN: '0' },
+      env: { ...process.env, PORT: String(port), TELEMETRY_DB_PATH: temp.dbPath, TELEMETRY_DB_URL: pg?.url, RATE_LIMIT_PER_MIN: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -51,7 +63,7 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('request log on %s', (signal) => {
       }
       child.kill(signal);
       await exited;
-      expect(await countRows(temp.dbPath)).toBe(answered);
+      expect(await countRows(temp.dbPath, pg?.url)).toBe(answered);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

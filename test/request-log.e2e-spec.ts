@@ -1,11 +1,11 @@
 import { rmSync } from 'node:fs';
 import request from 'supertest';
-import { Database } from 'sqlite3';
 import { RequestLogBuffer } from '../src/request-log/request-log.buffer';
 import { RequestLogWriter } from '../src/request-log/request-log.writer';
 import { UNMATCHED_ROUTE } from '../src/request-log/request-fields';
 import { User } from '../src/users/user.entity';
-import { bootTestApp, tempDbPath, TestApp } from './support/app';
+import { RequestLog } from '../src/request-log/request-log.entity';
+import { bootTestApp, openTestDataSource, tempDbPath, TestApp } from './support/app';
 
 interface LoggedRow {
   method: string;
@@ -18,11 +18,14 @@ interface LoggedRow {
   error_code: string | null;
 }
 
-function readRows(dbPath: string): Promise<LoggedRow[]> {
-  const db = new Database(dbPath);
-  return new Promise<LoggedRow[]>((ok, fail) =>
-    db.all('SELECT * FROM request_log ORDER BY id', (err, rows) => (err ? fail(err) : ok(rows as LoggedRow[]))),
-  ).finally(() => new Promise<void>((done) => db.close(() => done())));
+/** Reads with a connection of its own (the app is closed by then), on SQLite or PostgreSQL alike. */
+async function readRows(t: TestApp): Promise<LoggedRow[]> {
+  const ds = await openTestDataSource(t);
+  try {
+    return (await ds.query('SELECT * FROM "request_log" ORDER BY "id"')) as LoggedRow[];
+  } finally {
+    await ds.destroy();
+  }
 }
 
 describe('request logging: every request once, after a graceful shutdown', () => {
@@ -63,7 +66,7 @@ describe('request logging: every request once, after a graceful shutdown', () =>
     await expectStatus(remote(), 429, '/api/telemetry/runs', 'RATE_LIMITED');
     // Rows are only buffered so far (the writer flushes on its timer); close() must write every one of them.
     await t.close();
-    const rows = await readRows(temp.dbPath);
+    const rows = await readRows(t);
     expect(rows).toHaveLength(sent.length);
     expect(rows.map((r) => [r.status, r.route, r.error_code])).toEqual(sent.map((s) => [s.status, s.route, s.errorCode]));
     for (const r of rows) {
@@ -121,8 +124,7 @@ describe('request logging: REQUEST_LOG_ENABLED=false', () => {
     try {
       for (let i = 0; i < 5; i++) await request(t.http).get('/health').expect(200);
       await t.app.get(RequestLogWriter).flush();
-      const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM request_log');
-      expect(n).toBe(0);
+      expect(await t.dataSource.getRepository(RequestLog).count()).toBe(0);
       expect(t.app.get(RequestLogBuffer).stats()).toMatchObject({ depth: 0, written: 0 });
     } finally {
       await t.close();

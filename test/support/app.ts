@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { createTestDatabase, postgresServerUrl, TestDatabase } from './postgres';
 
 export interface TestApp {
@@ -46,6 +47,14 @@ export async function withEnv<T>(env: Record<string, string | undefined>, fn: ()
       else process.env[k] = v;
     }
   }
+}
+
+/**
+ * A connection of its own to a test app's database, SQLite file or PostgreSQL database alike (e.g. to read what an
+ * app wrote after it closed). Destroy it when done.
+ */
+export function openTestDataSource(target: { dbPath: string; dbUrl?: string }): Promise<DataSource> {
+  return new DataSource({ ...buildDataSourceOptions({ path: target.dbPath, url: target.dbUrl }), logging: false }).initialize();
 }
 
 export function tempDbPath(): { dir: string; dbPath: string } {
