@@ -2,6 +2,7 @@
 // a real transaction confirms with its fee, a reverted one fails REVERTED, an unknown hash fails TX_NOT_FOUND only
 // after the configured time, and while the node is down nothing changes until it is back.
 import { hexlify, parseEther, randomBytes, Wallet } from 'ethers';
+import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { MAX_BACKOFF_MS, ReceiptWatcherService } from '../src/chain/receipt-watcher.service';
 import { RECEIPT_WATCHER_INTERVAL } from '../src/chain/receipt-watcher.scheduler';
@@ -13,6 +14,7 @@ import { createApp } from '../src/app.factory';
 import { AavePoolStub, deployAavePoolStub } from './fixtures/aave-pool-stub';
 import { bootTestApp, tempDbPath, TestApp, withEnv } from './support/app';
 import { Devnet, RpcProxy, startDevnet, startRpcProxy } from './support/devnet';
+import { createTestDatabase, postgresServerUrl } from './support/postgres';
 import { signIn, SignedIn } from './support/siwe';
 
 const TX_NOT_FOUND_AFTER_S = 5;
@@ -229,12 +231,18 @@ describe('receipt watcher scheduling', () => {
   });
 
   it('refuses to start when the node answers another chain id than CHAIN_ID', async () => {
-    const { dbPath } = tempDbPath();
-    const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ETH_RPC_URL: devnet.url, CHAIN_ID: '1' }, () => createApp({ logger: false }));
+    // createApp directly (bootTestApp would not hand back an app whose init failed), on its own database.
+    const { dir, dbPath } = tempDbPath();
+    const pgServer = postgresServerUrl();
+    const pg = pgServer ? await createTestDatabase(pgServer) : undefined;
+    const env = { TELEMETRY_DB_PATH: dbPath, ...(pg ? { TELEMETRY_DB_URL: pg.url } : {}), ETH_RPC_URL: devnet.url, CHAIN_ID: '1' };
+    const app = await withEnv(env, () => createApp({ logger: false }));
     try {
       await expect(app.init()).rejects.toThrow(`ETH_RPC_URL answers chain id ${devnet.chainId} but CHAIN_ID is 1`);
     } finally {
       await app.close();
+      rmSync(dir, { recursive: true, force: true });
+      await pg?.drop();
     }
   });
 
