@@ -9,14 +9,17 @@ export interface ApiErrorBody {
   message: string;
 }
 
-const DB_DOWN_CODES = new Set(['SQLITE_BUSY', 'SQLITE_CANTOPEN', 'SQLITE_MISUSE', 'SQLITE_IOERR', 'ECONNREFUSED', 'ECONNRESET', '57P01', '57P03']);
+// PostgreSQL: 57P01-57P03 server shutting down/starting, 53300 too many connections, class 08 connection exceptions.
+const DB_DOWN_CODES = new Set(['SQLITE_BUSY', 'SQLITE_CANTOPEN', 'SQLITE_MISUSE', 'SQLITE_IOERR', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300']);
 
 /** A database that is closed, locked past its busy timeout, or unreachable: the client may retry (503). */
 export function isDatabaseUnavailable(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   const code = (e as { code?: unknown; driverError?: { code?: unknown } }).code ?? (e as { driverError?: { code?: unknown } }).driverError?.code;
-  if (typeof code === 'string' && DB_DOWN_CODES.has(code)) return true;
-  return e.name === 'ConnectionIsNotSetError' || e.name === 'CannotExecuteNotConnectedError' || /SQLITE_MISUSE|Database is closed|not connected|Connection terminated/i.test(e.message);
+  if (typeof code === 'string' && (DB_DOWN_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  // pg pool: "timeout exceeded when trying to connect", "Client has encountered a connection error and is not queryable".
+  return e.name === 'ConnectionIsNotSetError' || e.name === 'CannotExecuteNotConnectedError' ||
+    /SQLITE_MISUSE|Database is closed|not connected|Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable/i.test(e.message);
 }
 
 /** Maps anything thrown to a status, a stable code and a message safe to show. */
