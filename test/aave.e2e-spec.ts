@@ -2,6 +2,7 @@
 // test/fixtures/AavePoolStub.sol, reached through a counting JSON-RPC proxy.
 import { getAddress, Wallet } from 'ethers';
 import request from 'supertest';
+import { validateEnv } from '../src/config/env.validation';
 import { RequestLog } from '../src/request-log/request-log.entity';
 import { RequestLogWriter } from '../src/request-log/request-log.writer';
 import { UsersService } from '../src/users/users.service';
@@ -172,6 +173,16 @@ describe('Aave positions on a real devnet', () => {
     const t = await boot({ ETH_RPC_URL: devnet.url, AAVE_POOL_ADDRESS: Wallet.createRandom().address });
     const res = await request(t.http).get(PATH).query({ address: Wallet.createRandom().address }).expect(502);
     expect(res.body.error.code).toBe('RPC_ERROR');
+  });
+
+  it('rejects at start-up an AAVE_POOL_ADDRESS whose EIP-55 checksum is wrong', () => {
+    // Flip the case of one letter of the checksummed address: still mixed case, no longer its checksum.
+    const good = stub.address;
+    const i = good.slice(2).search(/[a-fA-F]/) + 2;
+    const broken = good.slice(0, i) + (good[i] === good[i].toLowerCase() ? good[i].toUpperCase() : good[i].toLowerCase()) + good.slice(i + 1);
+    expect(validateEnv({ AAVE_POOL_ADDRESS: good }).AAVE_POOL_ADDRESS).toBe(good);
+    expect(validateEnv({ AAVE_POOL_ADDRESS: good.toLowerCase() }).AAVE_POOL_ADDRESS).toBe(good.toLowerCase());
+    expect(() => validateEnv({ AAVE_POOL_ADDRESS: broken })).toThrow(`AAVE_POOL_ADDRESS="${broken}": must have a valid EIP-55 checksum when mixed case`);
   });
 
   it('answers 503 RPC_NOT_CONFIGURED without ETH_RPC_URL or without AAVE_POOL_ADDRESS', async () => {

@@ -1,6 +1,7 @@
 // The environment contract (SPEC §2): every variable parsed and range-checked once, at start-up.
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
+import { isAddress } from 'ethers';
 import {
   IsBoolean,
   IsInt,
@@ -12,6 +13,7 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
   ValidationError,
 } from 'class-validator';
 
@@ -83,7 +85,10 @@ export class EnvironmentVariables {
   @IntRange(1, 2 ** 32 - 1)
   CHAIN_ID = 11155111;
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^0x[0-9a-fA-F]{40}$/, { message: 'must be a 0x-prefixed 20-byte address' })
+  // Mixed case is an EIP-55 checksum: a typo there stops the start instead of failing every read later.
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^0x[0-9a-fA-F]{40}$/, { message: 'must be a 0x-prefixed 20-byte address' })
+  @ValidateBy({ name: 'isEvmAddress', validator: { validate: (v: unknown) => typeof v === 'string' && isAddress(v), defaultMessage: () => 'must have a valid EIP-55 checksum when mixed case' } })
   AAVE_POOL_ADDRESS?: string;
 
   @IntRange(100, 3_600_000)
