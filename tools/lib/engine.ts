@@ -3,7 +3,7 @@
 import { Wallet } from 'ethers';
 import { PrepareBody, Preflight, RegistrationResult, defaultPrepareBody, parsePreflight, registerRun, unreachable } from './api';
 import { EXIT, ToolError, ToolIo } from './cli';
-import { Headers, HttpClient, HttpRequest } from './http';
+import { Headers, HttpClient, HttpRequest, apiErrorCode } from './http';
 import { createLimiter, runWorkers } from './limiter';
 import { ProgressMode, startProgress } from './progress';
 import { writeRunJson } from './report-file';
@@ -95,7 +95,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const prepareJson = prepare && JSON.stringify({ ...prepare, validateOnly: true } satisfies PrepareBody);
     const users = await signInAll(http, options, base, preflight, stats, prepareJson);
     const signedIn = users.filter((u) => u.statusReq).length;
-    const probes = buildProbes(base, preflight, options, notes, signedIn > 0, prepareJson !== undefined);
+    const aave = options.kind === 'devnet-load' && preflight.rpc ? await probeAave(http, stats, users[0]) : 'no-rpc';
+    const probes = buildProbes(base, options, notes, { anySession: signedIn > 0, canPrepare: prepareJson !== undefined, aave });
 
     if (options.kind === 'load-test') await runOnePass(http, options, users, probes, stats);
     else await runTimedMix(http, options, users, probes, stats);
@@ -181,14 +182,28 @@ function wantsPrepare(options: LoadOptions): boolean {
   return options.kind === 'devnet-load' || options.mode === 'full';
 }
 
+type AaveAvailability = 'ok' | 'no-rpc' | 'no-pool';
+
+/**
+ * preflight `rpc: true` means ETH_RPC_URL is set, not that AAVE_POOL_ADDRESS is: one positions read first tells.
+ * Its documented answers are 200, or 503 RPC_NOT_CONFIGURED when the pool is not configured.
+ */
+async function probeAave(http: HttpClient, stats: RunStats, user: VirtualUser): Promise<AaveAvailability> {
+  const res = await http.send({ ...user.positionsReq, wantBody: true });
+  const notConfigured = res.status === 503 && apiErrorCode(res.body) === 'RPC_NOT_CONFIGURED';
+  stats.record(AAVE_ENDPOINT, res, notConfigured ? { status: 503, code: 'RPC_NOT_CONFIGURED' } : OK_200);
+  return notConfigured ? 'no-pool' : 'ok';
+}
+
+const AAVE_ENDPOINT = 'GET /api/defi/aave/positions';
+
 function buildProbes(
   base: Headers,
-  preflight: Preflight,
   options: LoadOptions,
   notes: string[],
-  anySession: boolean,
-  canPrepare: boolean,
+  can: { anySession: boolean; canPrepare: boolean; aave: AaveAvailability },
 ): Map<string, Probe> {
+  const { anySession, canPrepare } = can;
   const probes = new Map<string, Probe>();
   const add = (p: Probe): void => void probes.set(p.endpoint, p);
   const health: HttpRequest = { method: 'GET', path: '/health', headers: base };
@@ -199,10 +214,12 @@ function buildProbes(
   add({ endpoint: 'GET /api/session/status', expect: OK_200, needsSession: true, request: (u) => u.statusReq! });
   if (options.kind === 'devnet-load') {
     add({ endpoint: 'GET /api/session/status (no session)', expect: { status: 400, code: 'SESSION_REQUIRED' }, needsSession: false, request: () => noSession });
-    if (preflight.rpc) {
-      add({ endpoint: 'GET /api/defi/aave/positions', expect: OK_200, needsSession: false, request: (u) => u.positionsReq });
-    } else {
+    if (can.aave === 'ok') {
+      add({ endpoint: AAVE_ENDPOINT, expect: OK_200, needsSession: false, request: (u) => u.positionsReq });
+    } else if (can.aave === 'no-rpc') {
       notes.push('Aave positions skipped: preflight reports rpc: false (no ETH_RPC_URL on the server).');
+    } else {
+      notes.push('Aave positions skipped: the server has an RPC but answers 503 RPC_NOT_CONFIGURED (no AAVE_POOL_ADDRESS).');
     }
   }
   if (wantsPrepare(options)) {
