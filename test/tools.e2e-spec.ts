@@ -71,7 +71,8 @@ describe('operator tools (CLI)', () => {
   it('a report for an unknown run id → exit 3 with a clear message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bloom-report-'));
     try {
-      const run = await tool('tools/report/report.ts', ['--run-id=no-such-run', `--out-dir=${dir}`], { TELEMETRY_DB_PATH: join(dir, 't.db') });
+      // An empty database: a fresh SQLite file on the PostgreSQL run too.
+      const run = await tool('tools/report/report.ts', ['--run-id=no-such-run', `--out-dir=${dir}`], { TELEMETRY_DB_PATH: join(dir, 't.db'), TELEMETRY_DB_URL: undefined });
       expectCleanError(run, 3, /unknown run id "no-such-run"/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -121,7 +122,7 @@ describe('operator tools against the real app', () => {
     expect(run.stdout).toMatch(/\| validated \(validateOnly\) \| +4 \|/);
     expect(run.stdout).toContain('run cli-batch-1 registered');
 
-    const report = await tool('tools/report/report.ts', ['--run-id=cli-batch-1', `--out-dir=${dir}`], { TELEMETRY_DB_PATH: server.dbPath });
+    const report = await tool('tools/report/report.ts', ['--run-id=cli-batch-1', `--out-dir=${dir}`], { TELEMETRY_DB_PATH: server.dbPath, TELEMETRY_DB_URL: server.dbUrl });
     expect(report.code).toBe(0);
     const file = join(dir, 'DEVNET_LOAD_REPORT_cli-batch-1.md');
     expect(existsSync(file)).toBe(true);
@@ -131,7 +132,7 @@ describe('operator tools against the real app', () => {
   }, 120_000);
 
   it('devnet:report without --run-id reports the latest run', async () => {
-    const report = await tool('tools/report/report.ts', [`--out-dir=${dir}`], { TELEMETRY_DB_PATH: server.dbPath });
+    const report = await tool('tools/report/report.ts', [`--out-dir=${dir}`], { TELEMETRY_DB_PATH: server.dbPath, TELEMETRY_DB_URL: server.dbUrl });
     expect(report.code).toBe(0);
     expect(report.stdout).toMatch(/Report for cli-batch-1 /);
   }, 60_000);
