@@ -39,13 +39,17 @@ export class CountingClient {
   }
 }
 
-/** Polls `probe` every `intervalMs` until stopped; resolves with what each probe returned. */
+/** Polls `probe` every `intervalMs` until stopped; resolves with what each successful probe returned. */
 export function poll<T>(intervalMs: number, probe: () => Promise<T>): { stop(): Promise<T[]> } {
   const results: T[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
-      results.push(await probe());
+      try {
+        results.push(await probe());
+      } catch {
+        // A probe that fails under load (e.g. a connection reset) is simply not counted.
+      }
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   })();
