@@ -37,6 +37,8 @@ start() {
   if [ "$(psql_super -c "SELECT 1 FROM pg_roles WHERE rolname = 'bloom'")" != 1 ]; then
     psql_super -c "CREATE ROLE bloom LOGIN CREATEDB PASSWORD 'bloom'"
   fi
+  # pg_signal_backend: DROP DATABASE … WITH (FORCE) of a test database may have to stop an autovacuum worker in it.
+  psql_super -c "SET client_min_messages = warning" -c "GRANT pg_signal_backend TO bloom"
   if [ "$(psql_super -c "SELECT 1 FROM pg_database WHERE datname = 'bloom'")" != 1 ]; then
     psql_super -c "CREATE DATABASE bloom OWNER bloom"
   fi

@@ -33,10 +33,37 @@ export async function createTestDatabase(serverUrl: string): Promise<TestDatabas
     async drop() {
       if (dropped) return;
       dropped = true;
-      // FORCE: a connection a test left open must not keep the database alive.
-      await admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await dropDatabase(serverUrl, name);
     },
   };
+}
+
+/**
+ * FORCE: a connection a test left open must not keep the database alive. FORCE also has to signal an autovacuum
+ * worker that may be in the database, which needs pg_signal_backend (tools/pg-local.sh grants it); without it, plain
+ * DROP DATABASE (which stops autovacuum itself) is retried briefly. A database that still cannot be dropped is
+ * reported, not thrown: cleanup must not abort a suite's afterAll (left-over servers would keep jest alive).
+ */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  try {
+    await admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    return;
+  } catch (e) {
+    if ((e as { code?: string }).code !== '42501') return warnLeftOver(name, e);
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin(serverUrl, `DROP DATABASE IF EXISTS "${name}"`);
+      return;
+    } catch (e) {
+      if (attempt >= 10) return warnLeftOver(name, e);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+function warnLeftOver(name: string, e: unknown): void {
+  console.warn(`test database ${name} was not dropped: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 async function admin(serverUrl: string, sql: string): Promise<void> {
