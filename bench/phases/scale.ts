@@ -146,7 +146,8 @@ export async function scalePhase(rec: Recorder, o: ScaleOptions): Promise<void> 
     app = undefined;
     await steadyStateStats(rec, o, server);
   } finally {
-    process.env = savedEnv;
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
     if (ds?.isInitialized) await ds.destroy();
     if (app) await app.close();
     await server?.stop();
