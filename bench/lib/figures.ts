@@ -42,7 +42,7 @@ export const FIGURES: readonly FigureDef[] = [
   { key: 'open.status.p99.logged', label: 'session status p99 at 1,000 req/s open loop, logging on', unit: 'ms', goal: { op: '<', value: 10 } },
   { key: 'log.rows.lost', label: 'request_log rows lost after SIGTERM', unit: 'rows', goal: { op: '=', value: 0 } },
   { key: 'log.rows.written', label: 'request_log rows after SIGTERM (= requests the server counted)', unit: 'rows' },
-  { key: 'log.buffer.maxLagMs', label: 'write buffer max lag (depth ÷ rate), flush interval 250 ms; judged on the worst run', unit: 'ms', goal: { op: '<=', value: 250 }, judge: 'max' },
+  { key: 'log.buffer.maxLagMs', label: 'write buffer max lag, depth ÷ rate (flush interval 250 ms), goal on the worst run', unit: 'ms', goal: { op: '<=', value: 250 }, judge: 'max' },
   { key: 'log.buffer.maxDepth', label: 'write buffer max depth seen by /health', unit: 'rows' },
   { key: 'mem.peakRss.logged', label: 'server peak RSS (VmHWM), logging on', unit: 'MB', goal: { op: '<', value: 256 } },
   { key: 'mem.peakRss.unlogged', label: 'server peak RSS (VmHWM), logging off', unit: 'MB' },
@@ -55,7 +55,7 @@ export const FIGURES: readonly FigureDef[] = [
   { key: 'stats.cachedP99', label: 'devnet-stats cached p99 (10 conn)', unit: 'ms' },
   { key: 'rollup.hour', label: 'rollup of one hour of requests', unit: 'ms', goal: { op: '<', value: 1000 } },
   { key: 'rollup.catchUp', label: 'rollup catch-up of the whole data set', unit: 'ms', goal: { op: '<', value: 5000 } },
-  { key: 'rollup.catchUpLoopDelayMax', label: 'event-loop delay max during catch-up; judged on the worst run', unit: 'ms', goal: { op: '<=', value: 50 }, judge: 'max' },
+  { key: 'rollup.catchUpLoopDelayMax', label: 'event-loop delay max during catch-up, goal on the worst run', unit: 'ms', goal: { op: '<=', value: 50 }, judge: 'max' },
   { key: 'rollup.catchUpHealthMax', label: '/health max latency during catch-up (in-process poller)', unit: 'ms' },
   { key: 'rollup.idempotent', label: 'second rollup run (nothing to do)', unit: 'ms' },
 ];
