@@ -1,4 +1,4 @@
-import { Dialect, quoteIdent, toBigInt, toBoolean, toNullableNumber, toNumber } from './dialect';
+import { Dialect, quoteIdent, toBigInt, toNullableNumber, toNumber } from './dialect';
 
 const sqlite = new Dialect('sqlite');
 const postgres = new Dialect('postgres');
@@ -59,16 +59,6 @@ describe('raw result conversions', () => {
     expect(toBigInt(null)).toBe(0n);
     expect(() => toBigInt(2 ** 60)).toThrow(TypeError);
   });
-
-  it.each([
-    [true, true],
-    [1, true],
-    ['t', true],
-    [false, false],
-    [0, false],
-    ['f', false],
-    [null, false],
-  ])('toBoolean(%p) = %p', (raw, expected) => expect(toBoolean(raw)).toBe(expected));
 
   it('quotes identifiers, doubling embedded quotes', () => {
     expect(quoteIdent('request_log')).toBe('"request_log"');

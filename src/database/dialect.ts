@@ -10,8 +10,8 @@
 // - Amounts are decimal strings: never SUM/compare them in SQL (text order, and SQLite would go through a float);
 //   read them and add as bigint.
 // Differences this module hides: parameter placeholders (`?` vs `$1`), numbers that pg returns as strings (bigint,
-// COUNT, SUM, AVG on integers), affected-row counts and RETURNING rows of raw writes, unique-violation errors, row
-// locks and advisory locks (no-ops on SQLite, whose single writer already serializes transactions).
+// COUNT, SUM, AVG on integers), affected-row counts and RETURNING rows of raw writes, unique-violation errors and
+// advisory locks (no-ops on SQLite, whose single writer already serializes transactions).
 // TypeORM caveat on PostgreSQL: after insert()/save(), columns with a DB default are merged back into the passed object
 // from RETURNING *without* their transformer (a UnitsColumn becomes a string there). Re-read the row instead of using
 // such fields of the object you saved.
@@ -100,13 +100,6 @@ export class Dialect {
     return row.locked === true;
   }
 
-  /** Like tryAdvisoryXactLock but waits for the other holder to finish. */
-  async advisoryXactLock(manager: EntityManager, key: string): Promise<void> {
-    if (this.kind !== 'postgres') return;
-    assertInTransaction(manager);
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
-  }
-
   /**
    * Runs fn while holding a session-level advisory lock on its own connection, waiting for other processes that hold
    * it (e.g. two replicas starting at once must not both run the migrations). On SQLite just runs fn.
@@ -150,11 +143,6 @@ export class Dialect {
     }
   }
 
-  /** ` FOR UPDATE` on PostgreSQL (row lock until commit), nothing on SQLite (which locks the whole file on write). */
-  forUpdate(): string {
-    return this.kind === 'postgres' ? ' FOR UPDATE' : '';
-  }
-
   /** A duplicate key. On PostgreSQL the transaction is aborted after it: prefer `ON CONFLICT` inside transactions. */
   isUniqueViolation(e: unknown): boolean {
     const err = e as { code?: unknown; driverError?: { code?: unknown }; message?: unknown };
@@ -196,11 +184,6 @@ export function toBigInt(raw: unknown): bigint {
     return BigInt(raw);
   }
   return BigInt(String(raw));
-}
-
-/** A boolean from a raw result column (pg: true/false; SQLite: 1/0). */
-export function toBoolean(raw: unknown): boolean {
-  return raw === true || raw === 1 || raw === '1' || raw === 't' || raw === 'true';
 }
 
 export function quoteIdent(name: string): string {
