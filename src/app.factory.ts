@@ -3,9 +3,11 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { bodyParserErrorMiddleware } from './common/body-parser-errors';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
+import { assetsStaticOptions, findPublicDir } from './dashboard/dashboard.static';
 import { RequestLogger } from './request-log/request-logger';
 
 export const BODY_LIMIT = '64kb';
@@ -26,6 +28,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
 
 export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
+  // No ETag (a SHA-1 of every JSON body) on API answers, which are never revalidated; assets keep their own.
+  app.set('etag', false);
   // Before the body parser, so even a 400 INVALID_JSON or 413 carries x-correlation-id.
   app.use(correlationIdMiddleware);
   // Also before the body parser, so 400 INVALID_JSON, 413 and every later error or 404 is logged exactly once.
@@ -33,6 +37,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(bodyParserErrorMiddleware);
+  app.useStaticAssets(join(findPublicDir(), 'assets'), assetsStaticOptions());
   app.enableShutdownHooks();
   setUpSwagger(app);
 }

@@ -62,7 +62,7 @@ describe('dashboard: static pages served by the backend', () => {
     }
   });
 
-  it.each(['/api/no-such-endpoint', '/api/telemetry/no-such', '/no/such/page', '/devnet/', '/assets/missing.js'])(
+  it.each(['/api/no-such-endpoint', '/api/telemetry/no-such', '/no/such/page', '/devnet.html', '/assets/missing.js', '/assets/'])(
     'unknown path %s still answers the JSON 404',
     async (path) => {
       const res = await request(t.http).get(path).expect(404);

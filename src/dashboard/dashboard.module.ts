@@ -1,9 +1,10 @@
-// Serves the landing page (`/`), the devnet dashboard (`/devnet`) and their assets from public/.
+// The landing page (`/`) and the devnet dashboard (`/devnet`); their assets are served at /assets/ (app.factory.ts).
 import { Module } from '@nestjs/common';
-import { ServeStaticModule } from '@nestjs/serve-static';
-import { dashboardStaticOptions } from './dashboard.static';
+import { DashboardPagesService } from './dashboard-pages.service';
+import { DashboardController } from './dashboard.controller';
 
 @Module({
-  imports: [ServeStaticModule.forRoot(dashboardStaticOptions())],
+  controllers: [DashboardController],
+  providers: [DashboardPagesService],
 })
 export class DashboardModule {}

@@ -1,5 +1,4 @@
-// Static serving options for the dashboard: where public/ is, what renders at `/`, and the security headers.
-import type { ServeStaticModuleOptions } from '@nestjs/serve-static';
+// Static serving for the dashboard: where public/ is, how /assets/* is served, and the security headers.
 import type { Response } from 'express';
 import { existsSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
@@ -41,19 +40,17 @@ export function setDashboardHeaders(res: Response, path: string): void {
   }
 }
 
-export function dashboardStaticOptions(publicDir = findPublicDir()): ServeStaticModuleOptions {
+/**
+ * express.static options for `/assets/*` only. The pages themselves are served by DashboardController from memory:
+ * a static handler mounted at `/` would stat the file system (twice, with extensions) for every API request.
+ */
+export function assetsStaticOptions() {
   return {
-    rootPath: publicDir,
-    // Only `/` renders index.html: no single-page-app fallback, so unknown paths (and every /api/* path) keep the
-    // JSON 404. Deliberately no `exclude`: serve-static turns any error raised on an excluded path into a 404, which
-    // would replace e.g. a 400 INVALID_JSON on POST /health; with this render path there is nothing to exclude.
-    renderPath: '/',
-    serveStaticOptions: {
-      // `/devnet` → devnet.html; `/devnet/` is no page (no directory redirect).
-      extensions: ['html'],
-      redirect: false,
-      dotfiles: 'ignore',
-      setHeaders: setDashboardHeaders,
-    },
+    prefix: '/assets/',
+    index: false as const,
+    redirect: false,
+    dotfiles: 'ignore' as const,
+    fallthrough: true,
+    setHeaders: setDashboardHeaders,
   };
 }

@@ -51,7 +51,7 @@ export class RequestLogger {
 
   private record(req: Request, res: Response, ts: number, durationMs: number): void {
     const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST;
-    const route = routeLabel({ routePath: routePathOf(req), baseUrl: req.baseUrl, path: req.path, status });
+    const route = routeLabel({ routePath: routePathOf(req), baseUrl: req.baseUrl, status });
     this.prometheus.observeRequest(req.method, route, status, durationMs);
     if (!this.enabled) return;
     const header = req.headers['x-run-id'];
