@@ -66,7 +66,14 @@ export async function startPlain(bodies: Record<string, { status: number; body: 
   return wrap('plain node:http', child, `http://127.0.0.1:${port}`, '/health');
 }
 
+/** Servers still running; killed if the bench itself dies, so a crash leaves no orphan listening. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 async function wrap(name: string, child: ChildProcess, baseUrl: string, readyPath: string): Promise<ChildServer> {
+  running.add(child);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-4000);
@@ -75,7 +82,10 @@ async function wrap(name: string, child: ChildProcess, baseUrl: string, readyPat
   child.stderr?.on('data', keep);
   const exited = once(child, 'exit').then(([code, signal]) => code === 0 || signal === 'SIGTERM');
   let gone = false;
-  void exited.then(() => (gone = true));
+  void exited.then(() => {
+    gone = true;
+    running.delete(child);
+  });
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (gone) throw new Error(`${name} exited before it was ready:\n${output}`);
