@@ -1,5 +1,5 @@
 import { ALL_ROUTES } from './metrics-rollup.entity';
-import { hourStart, HOUR_MS, RequestSample, rollUpSamples } from './rollup-math';
+import { figuresFromAggregates, GroupAggregate, groupKey, hourStart, HOUR_MS, RequestSample, ROLLUP_PERCENTILES, rollUpSamples } from './rollup-math';
 
 const s = (route: string, status: number, durationMs: number, userHash: string | null = null, method = 'GET'): RequestSample => ({
   route,
@@ -71,5 +71,59 @@ describe('hourStart', () => {
     [Date.UTC(2026, 0, 1, 13, 59, 59, 999), Date.UTC(2026, 0, 1, 13)],
   ])('%d → %d', (ts, expected) => {
     expect(hourStart(ts)).toBe(expected);
+  });
+});
+
+describe('figuresFromAggregates (what the database computes) equals rollUpSamples (the definition)', () => {
+  /** What the rollup's SQL returns for these samples: per-group aggregates and the durations at the wanted ranks. */
+  function aggregate(samples: RequestSample[]) {
+    const byGroup = new Map<string, RequestSample[]>();
+    for (const x of samples) byGroup.set(groupKey(x.method, x.route), [...(byGroup.get(groupKey(x.method, x.route)) ?? []), x]);
+    const ranksOf = (xs: RequestSample[]) => {
+      const sorted = xs.map((x) => x.durationMs).sort((a, b) => a - b);
+      return new Map(ROLLUP_PERCENTILES.map((q) => [Math.floor((sorted.length * q + 99) / 100), sorted[Math.floor((sorted.length * q + 99) / 100) - 1]]));
+    };
+    const users = (xs: RequestSample[]) => new Set(xs.filter((x) => x.userHash !== null).map((x) => x.userHash)).size;
+    const groups: GroupAggregate[] = [...byGroup.values()].map((xs) => ({
+      route: xs[0].route,
+      method: xs[0].method,
+      requests: xs.length,
+      ok: xs.filter((x) => x.status < 500).length,
+      clientErrors: xs.filter((x) => x.status >= 400 && x.status < 500).length,
+      serverErrors: xs.filter((x) => x.status >= 500).length,
+      rateLimited: xs.filter((x) => x.status === 429).length,
+      sumMs: xs.reduce((a, x) => a + x.durationMs, 0),
+      maxMs: Math.max(...xs.map((x) => x.durationMs)),
+      uniqueUsers: users(xs),
+    }));
+    const groupRanks = new Map([...byGroup].map(([k, xs]) => [k, ranksOf(xs)]));
+    return figuresFromAggregates(groups, groupRanks, { uniqueUsers: users(samples), ranks: ranksOf(samples) });
+  }
+
+  it('gives nothing for an empty hour', () => {
+    expect(aggregate([])).toEqual([]);
+  });
+
+  it.each([1, 2, 7, 20, 100, 1_001])('agrees on %i random samples, and p50 ≤ p95 ≤ p99 ≤ max in every row', (n) => {
+    let seed = n;
+    const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const routes = ['/a', '/b', '/c'];
+    const statuses = [200, 201, 304, 400, 404, 429, 500, 503];
+    const samples = Array.from({ length: n }, () =>
+      s(routes[Math.floor(rand() * 3)], statuses[Math.floor(rand() * statuses.length)], Math.round(rand() * 1e6) / 1e3, rand() < 0.5 ? `u${Math.floor(rand() * 5)}` : null, rand() < 0.8 ? 'GET' : 'POST'),
+    );
+    const byKey = (rows: ReturnType<typeof rollUpSamples>) => new Map(rows.map((r) => [groupKey(r.method, r.route), r]));
+    const expected = byKey(rollUpSamples(samples));
+    const actual = byKey(aggregate(samples));
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [key, row] of actual) {
+      const { avgMs, ...rest } = row;
+      const { avgMs: wantAvg, ...wantRest } = expected.get(key)!;
+      expect(rest).toEqual(wantRest);
+      expect(avgMs).toBeCloseTo(wantAvg, 9);
+      expect(row.p50Ms).toBeLessThanOrEqual(row.p95Ms);
+      expect(row.p95Ms).toBeLessThanOrEqual(row.p99Ms);
+      expect(row.p99Ms).toBeLessThanOrEqual(row.maxMs);
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Pure rollup bucketing: raw request samples of one hour → one figure set per (route, method) plus all routes.
 import { ALL_ROUTES } from './metrics-rollup.entity';
-import { nearestRank } from './percentiles';
+import { nearestRank, percentileRank } from './percentiles';
 
 export const HOUR_MS = 3_600_000;
 
@@ -86,7 +86,7 @@ export class HourAccumulator {
   }
 
   add(sample: RequestSample): void {
-    const key = `${sample.method} ${sample.route}`;
+    const key = groupKey(sample.method, sample.route);
     let group = this.groups.get(key);
     if (!group) {
       group = new Group(sample.route, sample.method);
@@ -103,6 +103,72 @@ export class HourAccumulator {
   }
 }
 
+/** The percentiles a rollup row keeps. */
+export const ROLLUP_PERCENTILES = [50, 95, 99] as const;
+
+/** One (route, method) of an hour as the database aggregates it (counts, sum and max of durations, distinct users). */
+export interface GroupAggregate {
+  route: string;
+  method: string;
+  requests: number;
+  ok: number;
+  clientErrors: number;
+  serverErrors: number;
+  rateLimited: number;
+  sumMs: number;
+  maxMs: number;
+  uniqueUsers: number;
+}
+
+/** Durations of a group picked by 1-based rank in ascending order (the nearest-rank samples). */
+export type DurationsByRank = ReadonlyMap<number, number>;
+
+function pick(ranks: DurationsByRank, n: number, p: number): number {
+  const value = ranks.get(percentileRank(n, p));
+  if (value === undefined) throw new Error(`missing the rank-${percentileRank(n, p)} duration of ${n} samples`);
+  return value;
+}
+
+function withPercentiles(g: GroupAggregate, ranks: DurationsByRank): RollupFigures {
+  const { sumMs, ...counts } = g;
+  return {
+    ...counts,
+    avgMs: sumMs / g.requests,
+    p50Ms: pick(ranks, g.requests, 50),
+    p95Ms: pick(ranks, g.requests, 95),
+    p99Ms: pick(ranks, g.requests, 99),
+  };
+}
+
+/**
+ * The same figures as rollUpSamples, from what the database aggregated: per-group counts and nearest-rank
+ * durations, plus the hour's distinct users and ranked durations over all routes. Nothing for an empty hour.
+ */
+export function figuresFromAggregates(
+  groups: readonly GroupAggregate[],
+  groupRanks: ReadonlyMap<string, DurationsByRank>,
+  all: { uniqueUsers: number; ranks: DurationsByRank },
+): RollupFigures[] {
+  if (groups.length === 0) return [];
+  const total: GroupAggregate = { route: ALL_ROUTES, method: ALL_ROUTES, requests: 0, ok: 0, clientErrors: 0, serverErrors: 0, rateLimited: 0, sumMs: 0, maxMs: -Infinity, uniqueUsers: all.uniqueUsers };
+  const rows = groups.map((g) => {
+    total.requests += g.requests;
+    total.ok += g.ok;
+    total.clientErrors += g.clientErrors;
+    total.serverErrors += g.serverErrors;
+    total.rateLimited += g.rateLimited;
+    total.sumMs += g.sumMs;
+    total.maxMs = Math.max(total.maxMs, g.maxMs);
+    return withPercentiles(g, groupRanks.get(groupKey(g.method, g.route)) ?? new Map());
+  });
+  return [...rows, withPercentiles(total, all.ranks)];
+}
+
+export function groupKey(method: string, route: string): string {
+  return `${method} ${route}`;
+}
+
+/** The reference definition of a rollup, sample by sample; the database path must give the same figures. */
 export function rollUpSamples(samples: Iterable<RequestSample>): RollupFigures[] {
   const acc = new HourAccumulator();
   for (const s of samples) acc.add(s);

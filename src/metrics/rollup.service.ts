@@ -6,10 +6,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig, appConfig } from '../config/app.config';
 import { Dialect, dialectOf, toNumber } from '../database/dialect';
 import { PrometheusService } from './prometheus.service';
-import { HOUR_MS, hourStart, HourAccumulator, RollupFigures } from './rollup-math';
+import { figuresFromAggregates, groupKey, HOUR_MS, hourStart, ROLLUP_PERCENTILES, RollupFigures } from './rollup-math';
 
-/** Rows per read while rolling an hour: small enough that materialising a chunk stays well under 50 ms. */
-export const ROLLUP_READ_CHUNK = 2_000;
 /** Rows per DELETE while pruning: keeps each statement short so request-log flushes and requests interleave. */
 export const PRUNE_BATCH = 5_000;
 
@@ -30,16 +28,6 @@ export interface RollupReport {
   prunedRows: number;
   /** True when shutdown interrupted the run; the next run continues where it stopped. */
   interrupted: boolean;
-}
-
-interface RawRow {
-  id: number;
-  ts: number;
-  method: string;
-  route: string;
-  status: number;
-  duration_ms: number;
-  user_hash: string | null;
 }
 
 @Injectable()
@@ -139,37 +127,69 @@ export class RollupService {
     });
   }
 
-  /** Reads the hour in keyset-paged chunks, then replaces its rollup rows and marks it rolled. Null if stopped. */
+  /**
+   * Aggregates the hour in the database — counts, sums, maxima, distinct users, and only the nearest-rank durations
+   * (window functions) — so no raw row is materialised in JS and the event loop stays free; then replaces the hour's
+   * rollup rows and marks it rolled. Null if stopped.
+   */
   private async rollHour(hour: number, now: number): Promise<number | null> {
-    const acc = new HourAccumulator();
     const p = (i: number) => this.dialect.param(i);
-    let lastTs = hour - 1;
-    let lastId = 0;
-    for (;;) {
-      const chunk = await this.all<RawRow>(
-        `SELECT "id", "ts", "method", "route", "status", "duration_ms", "user_hash" FROM "request_log" ` +
-          `WHERE "ts" < ${p(1)} AND ("ts", "id") > (${p(2)}, ${p(3)}) ORDER BY "ts", "id" LIMIT ${ROLLUP_READ_CHUNK}`,
-        [hour + HOUR_MS, lastTs, lastId],
-      );
-      for (const r of chunk) {
-        acc.add({ route: r.route, method: r.method, status: Number(r.status), durationMs: Number(r.duration_ms), userHash: r.user_hash });
-      }
-      if (chunk.length < ROLLUP_READ_CHUNK) break;
-      const tail = chunk[chunk.length - 1];
-      lastTs = Number(tail.ts);
-      lastId = Number(tail.id);
-      await yieldToEventLoop();
-      if (this.stopping) return null;
+    const range = [hour, hour + HOUR_MS];
+    const inHour = `FROM "request_log" WHERE "ts" >= ${p(1)} AND "ts" < ${p(2)}`;
+    const wanted = ROLLUP_PERCENTILES.map((q) => `("n" * ${q} + 99) / 100`).join(', ');
+    const ranked = (partition: string) =>
+      `SELECT ${partition ? `${partition}, ` : ''}"rn", "duration_ms" FROM (SELECT ${partition ? `${partition}, ` : ''}"duration_ms", ` +
+      `ROW_NUMBER() OVER (${partition ? `PARTITION BY ${partition} ` : ''}ORDER BY "duration_ms") AS "rn", ` +
+      `COUNT(*) OVER (${partition ? `PARTITION BY ${partition}` : ''}) AS "n" ${inHour}) "w" WHERE "rn" IN (${wanted})`;
+    const groups = await this.all<Record<string, unknown>>(
+      `SELECT "route", "method", COUNT(*) AS "requests", ` +
+        `SUM(CASE WHEN "status" < 500 THEN 1 ELSE 0 END) AS "ok", ` +
+        `SUM(CASE WHEN "status" >= 400 AND "status" < 500 THEN 1 ELSE 0 END) AS "client_errors", ` +
+        `SUM(CASE WHEN "status" >= 500 THEN 1 ELSE 0 END) AS "server_errors", ` +
+        `SUM(CASE WHEN "status" = 429 THEN 1 ELSE 0 END) AS "rate_limited", ` +
+        `SUM("duration_ms") AS "sum_ms", MAX("duration_ms") AS "max_ms", COUNT(DISTINCT "user_hash") AS "unique_users" ` +
+        `${inHour} GROUP BY "route", "method"`,
+      range,
+    );
+    if (this.stopping) return null;
+    if (groups.length === 0) return 0;
+    const groupRows = await this.all<{ route: string; method: string; rn: unknown; duration_ms: unknown }>(ranked('"route", "method"'), range);
+    const [allRows, [users]] = await Promise.all([
+      this.all<{ rn: unknown; duration_ms: unknown }>(ranked(''), range),
+      this.all<{ n: unknown }>(`SELECT COUNT(DISTINCT "user_hash") AS "n" ${inHour}`, range),
+    ]);
+    const groupRanks = new Map<string, Map<number, number>>();
+    for (const r of groupRows) {
+      const key = groupKey(r.method, r.route);
+      const ranks = groupRanks.get(key) ?? new Map<number, number>();
+      ranks.set(toNumber(r.rn), toNumber(r.duration_ms));
+      groupRanks.set(key, ranks);
     }
-    const figures = acc.figures();
-    if (figures.length === 0) return 0;
+    const figures = figuresFromAggregates(
+      groups.map((g) => ({
+        route: String(g.route),
+        method: String(g.method),
+        requests: toNumber(g.requests),
+        ok: toNumber(g.ok),
+        clientErrors: toNumber(g.client_errors),
+        serverErrors: toNumber(g.server_errors),
+        rateLimited: toNumber(g.rate_limited),
+        sumMs: toNumber(g.sum_ms),
+        maxMs: toNumber(g.max_ms),
+        uniqueUsers: toNumber(g.unique_users),
+      })),
+      groupRanks,
+      { uniqueUsers: toNumber(users.n), ranks: new Map(allRows.map((r) => [toNumber(r.rn), toNumber(r.duration_ms)])) },
+    );
+    const requests = figures[figures.length - 1].requests;
+    if (this.stopping) return null;
     await this.replaceFigures(hour, figures);
     await this.dataSource.query(
       `INSERT INTO "rolled_hours" ("hour_start", "requests", "rolled_at") VALUES (${p(1)}, ${p(2)}, ${p(3)}) ` +
         `ON CONFLICT ("hour_start") DO UPDATE SET "requests" = excluded."requests", "rolled_at" = excluded."rolled_at"`,
-      [hour, acc.count, now],
+      [hour, requests, now],
     );
-    return acc.count;
+    return requests;
   }
 
   /**
