@@ -106,19 +106,8 @@ export class HourAccumulator {
 /** The percentiles a rollup row keeps. */
 export const ROLLUP_PERCENTILES = [50, 95, 99] as const;
 
-/** One (route, method) of an hour as the database aggregates it (counts, sum and max of durations, distinct users). */
-export interface GroupAggregate {
-  route: string;
-  method: string;
-  requests: number;
-  ok: number;
-  clientErrors: number;
-  serverErrors: number;
-  rateLimited: number;
-  sumMs: number;
-  maxMs: number;
-  uniqueUsers: number;
-}
+/** One (route, method) of an hour as the database aggregates it: the figures less what needs the durations, plus their sum. */
+export type GroupAggregate = Omit<RollupFigures, 'avgMs' | 'p50Ms' | 'p95Ms' | 'p99Ms'> & { sumMs: number };
 
 /** Durations of a group picked by 1-based rank in ascending order (the nearest-rank samples). */
 export type DurationsByRank = ReadonlyMap<number, number>;
