@@ -73,9 +73,10 @@ describe('foundation: error model, health, metrics, docs', () => {
 });
 
 describe('foundation: health when the database does not answer', () => {
-  it('GET /health answers 503 { ok: false } once the database is closed', async () => {
+  it('GET /health answers 503 { ok: false } once the database is closed, even right after a cached "up"', async () => {
     const t = await bootTestApp();
     try {
+      await request(t.http).get('/health').expect(200);
       await t.app.get(DataSource).destroy();
       const res = await request(t.http).get('/health').expect(503);
       expect(res.body).toMatchObject({ ok: false, database: { status: 'down' } });

@@ -1,5 +1,6 @@
 // Figures 2 and 3: devnet-stats over a month of traffic, and the hourly rollups (one big hour, a 30-day catch-up
 // measured for event-loop delay while a poller keeps calling /health, an idempotent second run).
+import { HOUR_MS, hourStart } from '../../src/metrics/rollup-math';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -17,7 +18,6 @@ import { closedLoop } from '../lib/load';
 import { AppEntry, ChildServer, ROOT, startApp } from '../lib/processes';
 import { seedDataset, seedRequests } from '../lib/seed';
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** devnet-stats caches its answer this long (DEVNET_STATS_CACHE_MS); waiting past it makes the next GET uncached. */
 const STATS_CACHE_WAIT_MS = 2_100;
@@ -81,7 +81,7 @@ export async function scalePhase(rec: Recorder, o: ScaleOptions): Promise<void> 
 
     // Seeded after both start-ups, so neither start-up catch-up rolls the data set before it is measured.
     const now = Date.now();
-    const lastHour = Math.floor(now / HOUR_MS) * HOUR_MS - HOUR_MS;
+    const lastHour = hourStart(now) - HOUR_MS;
     const plan = { requests: o.requests, users: o.users, executions: o.executions, from: lastHour - o.days * DAY_MS, to: lastHour };
     const seedStarted = performance.now();
     const userHashes = await seedDataset(ds, plan);
