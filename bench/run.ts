@@ -11,24 +11,16 @@ import { Driver, Phase, PHASES, Recorder } from './lib/figures';
 import { AppEntry, ROOT } from './lib/processes';
 import { DriverStatus, figureReports, markdownTable, missingFigures } from './lib/report';
 import { devnetLoadPhase } from './phases/devnet-load';
-import { requestPathPhase } from './phases/request-path';
-import { scalePhase } from './phases/scale';
+import { RequestPathSettings, requestPathPhase } from './phases/request-path';
+import { ScaleSettings, scalePhase } from './phases/scale';
 
-interface Settings {
+interface Settings extends RequestPathSettings, ScaleSettings {
   runs: number;
   durationS: number;
-  connections: number;
-  openRate: number;
-  signIns: number;
-  pauseMs: number;
+  /** The devnet:load scenario: --users, --read-concurrency, --duration. */
   devnetUsers: number;
   devnetConcurrency: number;
   devnetDurationS: number;
-  requests: number;
-  users: number;
-  executions: number;
-  days: number;
-  hourRequests: number;
 }
 
 const FULL: Settings = {
@@ -78,7 +70,7 @@ async function main(): Promise<number> {
       if (drivers[driver] === 'skipped') continue;
       const common = { driver, entry, dir, pgServerUrl, runs: settings.runs, durationS: settings.durationS, log };
       const all: Record<Phase, () => Promise<void>> = {
-        path: () => requestPathPhase(rec, { ...common, connections: settings.connections, openRate: settings.openRate, signIns: settings.signIns, pauseMs: settings.pauseMs }),
+        path: () => requestPathPhase(rec, { ...common, ...settings }),
         'devnet-load': () => devnetLoadPhase(rec, { ...common, users: settings.devnetUsers, readConcurrency: settings.devnetConcurrency, durationS: settings.devnetDurationS }),
         scale: () => scalePhase(rec, { ...common, ...settings }),
       };

@@ -6,18 +6,13 @@ import { join } from 'node:path';
 import { SIGN_IN_ENDPOINT } from '../../tools/lib/siwe-client';
 import { EXIT } from '../../tools/lib/cli';
 import { newDatabase } from '../lib/database';
-import { Driver, Recorder } from '../lib/figures';
-import { AppEntry, ROOT, startApp } from '../lib/processes';
+import { Recorder } from '../lib/figures';
+import { PhaseContext } from '../lib/phase';
+import { ROOT, startApp } from '../lib/processes';
 
-export interface DevnetLoadOptions {
-  driver: Driver;
-  entry: AppEntry;
-  dir: string;
-  pgServerUrl?: string;
+export interface DevnetLoadOptions extends PhaseContext {
   users: number;
   readConcurrency: number;
-  durationS: number;
-  log(line: string): void;
 }
 
 interface LatencySummary {

@@ -7,23 +7,19 @@ import { runWorkers } from '../../tools/lib/limiter';
 import { BenchDatabase, newDatabase } from '../lib/database';
 import { Driver, Recorder } from '../lib/figures';
 import { CountingClient, poll } from '../lib/http';
+import { PhaseContext } from '../lib/phase';
 import { closedLoop, engineLoop, LoadFigures, openLoop, Target } from '../lib/load';
-import { AppEntry, ChildServer, startApp, startBareNest, startPlain } from '../lib/processes';
+import { ChildServer, startApp, startBareNest, startPlain } from '../lib/processes';
 
-export interface RequestPathOptions {
-  driver: Driver;
-  entry: AppEntry;
-  dir: string;
-  pgServerUrl?: string;
-  runs: number;
-  durationS: number;
+export interface RequestPathSettings {
   connections: number;
   openRate: number;
   signIns: number;
   /** Pause between load runs (lets the writer drain and sockets close). */
   pauseMs: number;
-  log(line: string): void;
 }
+
+export type RequestPathOptions = PhaseContext & RequestPathSettings;
 
 interface HealthBody {
   requestLog: { depth: number };
