@@ -27,7 +27,7 @@ describe('npm run bench (quick smoke)', () => {
       execFile(
         join(ROOT, 'node_modules', '.bin', 'ts-node'),
         ['--transpile-only', join(ROOT, 'bench', 'run.ts'), '--quick', `--out-dir=${outDir}`],
-        { cwd: ROOT, env, timeout: 300_000, maxBuffer: 10 * 1024 * 1024 },
+        { cwd: ROOT, env, timeout: 420_000, maxBuffer: 10 * 1024 * 1024 },
         (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
       );
     });
@@ -59,5 +59,5 @@ describe('npm run bench (quick smoke)', () => {
     // The one table on stdout is the one in the report, a row per figure.
     expect(run.stdout).toContain(report.table);
     expect(report.table.split('\n')).toHaveLength(FIGURES.length + 2);
-  }, 330_000);
+  }, 450_000);
 });

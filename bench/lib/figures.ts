@@ -55,7 +55,7 @@ export const FIGURES: readonly FigureDef[] = [
   path('open.health.ratio', 'open loop p99: /health ÷ bare NestJS', '×', { op: '<=', value: 1.5 }),
   path('open.health.rps', '/health rate achieved in the open loop', 'req/s'),
   path('signin.cpuMs', 'server CPU per SIWE sign-in (nonce + verify)', 'ms', { op: '<=', value: 2 }),
-  path('mem.peakRss', 'server peak RSS (VmHWM) after every run of this phase', 'MB', { op: '<', value: 256 }),
+  path('mem.peakRss', 'server peak RSS (VmHWM) through the closed-loop runs', 'MB', { op: '<', value: 256 }),
   path('engine.rps', 'load engine (tools/lib) /health req/s', 'req/s'),
   path('engine.autocannonRps', 'autocannon /health req/s', 'req/s'),
   path('engine.ratio', 'load engine ÷ autocannon', '×', { op: '>=', value: 0.8 }),

@@ -99,6 +99,8 @@ export async function requestPathPhase(rec: Recorder, o: RequestPathOptions): Pr
       for (const [on, off] of Object.entries(UNLOGGED_TWIN)) rec.add(o.driver, `log.${on}.ratio`, rps[on as TargetName] / rps[off]);
     }
     rec.add(o.driver, 'log.buffer.maxDepth', maxDepth);
+    // The high-water mark of the closed-loop runs, before the open loop's queue or the sign-ins can add to it.
+    rec.add(o.driver, 'mem.peakRss', logged.peakRssMb());
 
     for (let run = 0; run < o.runs; run++) {
       const order = run % 2 === 0 ? (['health', 'bare'] as const) : (['bare', 'health'] as const);
@@ -139,7 +141,6 @@ export async function requestPathPhase(rec: Recorder, o: RequestPathOptions): Pr
       o.log(`  sign-in: ${ms.toFixed(2)} ms server CPU each (${o.signIns} sign-ins)`);
     }
 
-    rec.add(o.driver, 'mem.peakRss', logged.peakRssMb());
     await rowsAfterShutdown(rec, o.driver, logged, loggedClient, dbLogged, loggedAnswered, o.log);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

@@ -13,7 +13,7 @@ import type * as Rollup from '../../src/metrics/rollup.service';
 import type * as Scheduler from '../../src/metrics/rollup.scheduler';
 import { newDatabase } from '../lib/database';
 import { PhaseContext } from '../lib/phase';
-import { Driver, Recorder } from '../lib/figures';
+import { Recorder } from '../lib/figures';
 import { CountingClient, poll } from '../lib/http';
 import { closedLoop } from '../lib/load';
 import { AppEntry, ChildServer, ROOT, startApp } from '../lib/processes';
