@@ -12,7 +12,8 @@ import type * as Migrate from '../../src/database/migrate';
 import type * as Rollup from '../../src/metrics/rollup.service';
 import type * as Scheduler from '../../src/metrics/rollup.scheduler';
 import { newDatabase } from '../lib/database';
-import { Driver, Recorder } from '../lib/figures';
+import { PhaseContext } from '../lib/phase';
+import { Recorder } from '../lib/figures';
 import { CountingClient, poll } from '../lib/http';
 import { closedLoop } from '../lib/load';
 import { AppEntry, ChildServer, ROOT, startApp } from '../lib/processes';
@@ -22,20 +23,16 @@ const DAY_MS = 24 * HOUR_MS;
 /** devnet-stats caches its answer this long (DEVNET_STATS_CACHE_MS); waiting past it makes the next GET uncached. */
 const STATS_CACHE_WAIT_MS = 2_100;
 
-export interface ScaleOptions {
-  driver: Driver;
-  entry: AppEntry;
-  dir: string;
-  pgServerUrl?: string;
-  runs: number;
-  durationS: number;
+/** The data set: request rows over `days`, users, executions, and the rows of the one hour rolled up alone. */
+export interface ScaleSettings {
   requests: number;
   users: number;
   executions: number;
   days: number;
   hourRequests: number;
-  log(line: string): void;
 }
+
+export type ScaleOptions = PhaseContext & ScaleSettings;
 
 interface DevnetStatsBody {
   data: { traffic: { requestsAllTime: number }; transactions: { allTime: number } };
