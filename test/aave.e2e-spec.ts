@@ -1,4 +1,4 @@
-// GET /api/defi/aave/positions end to end: a real EVM node (ganache) with an Aave-like pool contract compiled from
+// GET /api/defi/aave/positions end to end: a real EVM node (anvil) with an Aave-like pool contract compiled from
 // test/fixtures/AavePoolStub.sol, reached through a counting JSON-RPC proxy.
 import { getAddress, Wallet } from 'ethers';
 import request from 'supertest';
