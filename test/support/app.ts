@@ -4,8 +4,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
+import { freePort } from '../../bench/lib/processes';
 import { createApp } from '../../src/app.factory';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { createTestDatabase, postgresServerUrl, TestDatabase } from './postgres';
@@ -91,16 +91,17 @@ export async function bootTestApp(options: BootOptions = {}): Promise<TestApp> {
   const temp = options.dbPath ? undefined : tempDbPath();
   const dbPath = options.dbPath ?? temp!.dbPath;
   const pg = options.env && 'TELEMETRY_DB_URL' in options.env ? undefined : await testDatabaseFor(dbPath, temp !== undefined);
-  const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ...(pg ? { TELEMETRY_DB_URL: pg.url } : {}), ...options.env }, () =>
+  // A listening app runs on its PORT, as in production, so the default SESSION_DOMAIN names the URL clients use.
+  const port = options.listen ? await freePort() : undefined;
+  const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ...(pg ? { TELEMETRY_DB_URL: pg.url } : {}), ...(port ? { PORT: String(port) } : {}), ...options.env }, () =>
     createApp({ logger: ['error', 'warn'] }),
   ).catch(async (e: unknown) => {
     if (temp) await pg?.drop();
     throw e;
   });
   let baseUrl = '';
-  if (options.listen) {
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
+  if (port) {
+    await app.listen(port, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${port}`;
   } else {
     await app.init();
