@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { bodyParserErrorMiddleware } from './common/body-parser-errors';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
+import { jsonDepthMiddleware } from './common/json-depth';
 import { assetsStaticOptions, findPublicDir } from './dashboard/dashboard.static';
 import { RequestLogger } from './request-log/request-logger';
 
@@ -37,6 +38,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(bodyParserErrorMiddleware);
+  app.use(jsonDepthMiddleware);
   app.useStaticAssets(join(findPublicDir(), 'assets'), assetsStaticOptions());
   app.enableShutdownHooks();
   setUpSwagger(app);
