@@ -71,8 +71,25 @@ if (typeof afterAll === 'function') {
   afterAll(async () => {
     const all = [...databasesByPath.values()];
     databasesByPath.clear();
-    for (const db of all) await db.drop();
+    // Every database is dropped even if one drop fails; the first failure is reported after.
+    const failed = (await Promise.allSettled(all.map((db) => db.drop()))).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   });
+}
+
+/** Well under jest's testTimeout, so a stuck shutdown is named in the failure instead of a bare hook timeout. */
+const CLOSE_DEADLINE_MS = 20_000;
+
+async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function testDatabaseFor(dbPath: string, owned: boolean): Promise<TestDatabase | undefined> {
@@ -96,7 +113,10 @@ export async function bootTestApp(options: BootOptions = {}): Promise<TestApp> {
   const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ...(pg ? { TELEMETRY_DB_URL: pg.url } : {}), ...(port ? { PORT: String(port) } : {}), ...options.env }, () =>
     createApp({ logger: ['error', 'warn'] }),
   ).catch(async (e: unknown) => {
-    if (temp) await pg?.drop();
+    if (temp) {
+      rmSync(temp.dir, { recursive: true, force: true });
+      await pg?.drop();
+    }
     throw e;
   });
   let baseUrl = '';
@@ -117,10 +137,14 @@ export async function bootTestApp(options: BootOptions = {}): Promise<TestApp> {
     async close() {
       if (closed) return;
       closed = true;
-      await app.close();
-      if (temp) {
-        rmSync(temp.dir, { recursive: true, force: true });
-        await pg?.drop();
+      // The temp files and database go even when the app fails to close, and a close that hangs fails the hook.
+      try {
+        await withDeadline(app.close(), CLOSE_DEADLINE_MS, 'app.close()');
+      } finally {
+        if (temp) {
+          rmSync(temp.dir, { recursive: true, force: true });
+          await pg?.drop();
+        }
       }
     },
   };
