@@ -108,15 +108,17 @@ export async function bootTestApp(options: BootOptions = {}): Promise<TestApp> {
   const temp = options.dbPath ? undefined : tempDbPath();
   const dbPath = options.dbPath ?? temp!.dbPath;
   const pg = options.env && 'TELEMETRY_DB_URL' in options.env ? undefined : await testDatabaseFor(dbPath, temp !== undefined);
+  const removeTemp = async () => {
+    if (!temp) return;
+    rmSync(temp.dir, { recursive: true, force: true });
+    await pg?.drop();
+  };
   // A listening app runs on its PORT, as in production, so the default SESSION_DOMAIN names the URL clients use.
   const port = options.listen ? await freePort() : undefined;
   const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ...(pg ? { TELEMETRY_DB_URL: pg.url } : {}), ...(port ? { PORT: String(port) } : {}), ...options.env }, () =>
     createApp({ logger: ['error', 'warn'] }),
   ).catch(async (e: unknown) => {
-    if (temp) {
-      rmSync(temp.dir, { recursive: true, force: true });
-      await pg?.drop();
-    }
+    await removeTemp();
     throw e;
   });
   let baseUrl = '';
@@ -141,10 +143,7 @@ export async function bootTestApp(options: BootOptions = {}): Promise<TestApp> {
       try {
         await withDeadline(app.close(), CLOSE_DEADLINE_MS, 'app.close()');
       } finally {
-        if (temp) {
-          rmSync(temp.dir, { recursive: true, force: true });
-          await pg?.drop();
-        }
+        await removeTemp();
       }
     },
   };
