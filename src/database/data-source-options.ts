@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app.config';
 import { ENTITIES } from './entities';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import { SafeQueryLogger } from './safe-query-logger';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -15,7 +16,7 @@ export function databaseKind(db: AppConfig['db']): DatabaseKind {
 
 export function buildDataSourceOptions(db: AppConfig['db']): DataSourceOptions {
   // The app applies pending migrations itself at start (openDatabase in migrate.ts), under a lock on PostgreSQL.
-  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logging: ['error'] as ('error')[] };
+  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logger: new SafeQueryLogger() };
   if (databaseKind(db) === 'postgres') {
     return {
       ...common,

@@ -1,6 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { AppConfig, appConfig } from '../config/app.config';
 import { RawResponse } from '../common/response-envelope.interceptor';
@@ -21,7 +20,6 @@ export class HealthController {
 
   @Get()
   @RawResponse()
-  @SkipThrottle()
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness with a database ping (shared, at most 1 s old); 503 when the database does not answer' })
   async check(@Res({ passthrough: true }) res: Response) {

@@ -18,8 +18,8 @@ export class SessionsController {
 
   @Post()
   @ApiOperation({ summary: 'Sign in with a signed EIP-4361 message; returns the session id (shown once)' })
-  async create(@Body() dto: CreateSessionDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const { userHash, ...created } = await this.sessions.signIn(dto.message, dto.signature, req.headers.host);
+  async create(@Body() dto: CreateSessionDto, @Res({ passthrough: true }) res: Response) {
+    const { userHash, ...created } = await this.sessions.signIn(dto.message, dto.signature);
     res.locals.userHash = userHash;
     return created;
   }

@@ -56,9 +56,8 @@ export class SessionsService {
   }
 
   /** Verifies the signed message, consumes its nonce, upserts the user and opens a session. */
-  async signIn(message: string, signature: string, host: string | undefined, now = Date.now()): Promise<{ sessionId: string; expiresAt: string; status: 'active'; userHash: string }> {
-    const domains = this.config.sessionDomain ? [this.config.sessionDomain] : host ? [host] : [];
-    const siwe = verifySiwe(message, signature, { domains, chainId: this.config.chain.chainId, now });
+  async signIn(message: string, signature: string, now = Date.now()): Promise<{ sessionId: string; expiresAt: string; status: 'active'; userHash: string }> {
+    const siwe = verifySiwe(message, signature, { domains: this.config.sessionDomains, chainId: this.config.chain.chainId, now });
     await this.consumeNonce(siwe.nonce, now);
 
     const userHash = this.users.hashAddress(siwe.address);
