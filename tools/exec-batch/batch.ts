@@ -1,11 +1,12 @@
 // devnet:exec-batch: n wallets sign in and prepare one execution each; in real mode each execution is backed by a
 // real devnet transfer whose hash is submitted, then the server's receipt watcher confirms or fails it.
-import { defaultPrepareBody, Preflight, parsePreflight, registerRun, RegistrationResult, unreachable, adminHeaders } from '../lib/api';
+import { defaultPrepareBody, Preflight, parsePreflight, unreachable, adminHeaders } from '../lib/api';
 import { EXIT, ToolError, ToolIo } from '../lib/cli';
 import { Headers, HttpClient, apiErrorCode, envelopeData } from '../lib/http';
 import { createLimiter } from '../lib/limiter';
 import { ProgressMode, startProgress } from '../lib/progress';
 import { writeRunJson } from '../lib/report-file';
+import { RegistrationResult, registerRun, runHeaders } from '../lib/traffic-run';
 import { signIn } from '../lib/siwe-client';
 import { RunStats } from '../lib/stats';
 import { endpointTable, errorTable, renderTable } from '../lib/table';
@@ -65,7 +66,7 @@ export async function runExecBatch(options: ExecBatchOptions): Promise<ExecBatch
   const { io } = options;
   const http = new HttpClient(options.baseUrl, { connections: options.concurrency + 1 });
   const stats = new RunStats();
-  const base: Headers = { 'x-run-id': options.runId };
+  const base: Headers = runHeaders(options.runId);
   const startedAt = Date.now();
   let sender: DevnetSender | undefined;
   try {

@@ -1,12 +1,13 @@
 // The one load engine behind `load-test` and `devnet:load`: sign-in of ephemeral wallets, then either one pass of
 // reads per user (load-test) or a time-bound mix (devnet:load), counted per endpoint against documented answers.
 import { Wallet } from 'ethers';
-import { PrepareBody, Preflight, RegistrationResult, defaultPrepareBody, parsePreflight, registerRun, unreachable } from './api';
+import { PrepareBody, Preflight, defaultPrepareBody, parsePreflight, unreachable } from './api';
 import { EXIT, ToolError, ToolIo } from './cli';
 import { Headers, HttpClient, HttpRequest, apiErrorCode } from './http';
 import { createLimiter, runWorkers } from './limiter';
 import { ProgressMode, startProgress } from './progress';
 import { writeRunJson } from './report-file';
+import { RegistrationResult, registerRun, runHeaders } from './traffic-run';
 import { signIn } from './siwe-client';
 import { Expectation, RunStats, StatsSnapshot } from './stats';
 import { correctedTable, endpointTable, errorTable } from './table';
@@ -88,7 +89,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const connections = options.readConcurrency + (options.kind === 'load-test' && options.mode === 'full' ? options.execConcurrency : 0);
   const http = new HttpClient(options.baseUrl, { connections });
   const stats = new RunStats();
-  const base: Headers = { 'x-run-id': options.runId };
+  const base: Headers = runHeaders(options.runId);
   const notes: string[] = [];
   const startedAt = Date.now();
   try {
