@@ -80,7 +80,7 @@ describe('operator tools (CLI)', () => {
   it('--dry-run is a switch: alone it parses (the tool goes on to the server), and the default stays a dry run', async () => {
     expectCleanError(await tool('tools/exec-batch/exec-batch.ts', ['--dry-run', `--base-url=${UNREACHABLE}`]), 3, /cannot reach/);
     const help = await tool('tools/exec-batch/exec-batch.ts', ['--help']);
-    expect(help.stdout).toMatch(/--dry-run \[bool\][^]*\(default: true,\s+preset: "true"\)/);
+    expect(help.stdout).toMatch(/--dry-run \[bool\][^]*\(default:\s+true,\s+preset:\s+"true"\)/);
   }, 60_000);
 
   it('a report on a SQLite file that does not exist is refused (exit 2) and creates nothing', async () => {
