@@ -44,6 +44,7 @@ describe('devnet load smoke proofs', () => {
       durationS: 10,
       minOk: 99,
       maxP95: 500,
+      maxSignInP95: 2000,
       reportDir: join(dir, 'reports'),
       adminToken: process.env.TELEMETRY_ADMIN_TOKEN,
       progress: 'off',
@@ -56,6 +57,9 @@ describe('devnet load smoke proofs', () => {
     expect(s.http5xx).toBe(0);
     expect(s.durationS).toBeGreaterThanOrEqual(10);
     expect(s.passed).toBe(true);
+    // The verdict judges the reads; sign-in is judged apart, and both add up to the run.
+    expect(s.verdict.reads.passed && s.verdict.signIn.passed).toBe(true);
+    expect(s.verdict.reads.requests + s.verdict.signIn.requests).toBe(s.requests);
     expect(result.exitCode).toBe(0);
     expect(result.registration?.ok).toBe(true);
     const endpoints = s.endpoints.map((e) => e.endpoint);
