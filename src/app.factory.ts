@@ -8,7 +8,7 @@ import { AppModule } from './app.module';
 import { bodyParserErrorMiddleware } from './common/body-parser-errors';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
 import { assetsStaticOptions, findPublicDir } from './dashboard/dashboard.static';
-import { RequestLogger } from './request-log/request-logger';
+import { RequestLogger } from './traffic/request-logger';
 
 export const BODY_LIMIT = '64kb';
 
