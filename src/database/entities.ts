@@ -5,7 +5,7 @@ import { RolledHour } from '../traffic/rolled-hour.entity';
 import { RequestLog } from '../traffic/request-log.entity';
 import { Session } from '../sessions/session.entity';
 import { SiweNonce } from '../sessions/siwe-nonce.entity';
-import { Setting } from '../settings/setting.entity';
+import { Setting } from '../users/setting.entity';
 import { TrafficRun } from '../traffic/traffic-run.entity';
 import { User } from '../users/user.entity';
 

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { AppConfig, appConfig } from '../config/app.config';
-import { Setting } from '../settings/setting.entity';
+import { Setting } from './setting.entity';
 import { User } from './user.entity';
 import { UserCounts, UserRow, UsersRepository } from './users.repository';
 

@@ -11,7 +11,7 @@ import { RolledHour } from '../../src/traffic/rolled-hour.entity';
 import { RequestLog } from '../../src/traffic/request-log.entity';
 import { Session } from '../../src/sessions/session.entity';
 import { SiweNonce } from '../../src/sessions/siwe-nonce.entity';
-import { Setting } from '../../src/settings/setting.entity';
+import { Setting } from '../../src/users/setting.entity';
 import { TrafficRun } from '../../src/traffic/traffic-run.entity';
 import { User } from '../../src/users/user.entity';
 import { FreshDatabase, freshDatabase } from '../support/postgres';
