@@ -31,6 +31,6 @@ import { TrafficService } from './traffic.service';
     TrafficRunsService,
     TrafficSeriesService,
   ],
-  exports: [RequestLogBuffer, RequestLogger, RequestLogWriter, RollupService, TrafficService, TrafficRunsService, TrafficSeriesService],
+  exports: [RequestLogBuffer, TrafficService, TrafficRunsService, TrafficSeriesService],
 })
 export class TrafficModule {}
