@@ -54,6 +54,18 @@ export class RollupService {
     return run;
   }
 
+  /** The scheduled run: like rollUpCompleteHours, but a failure is logged (null) instead of thrown into the scheduler. */
+  async rollUpOnSchedule(now: number): Promise<RollupReport | null> {
+    try {
+      const report = await this.rollUpCompleteHours(now);
+      if (report.rolled.length > 0) this.logger.log(`rolled up ${report.rolled.length} hour(s)`);
+      return report;
+    } catch (e) {
+      this.logger.error(`rollup failed: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+  }
+
   /** Lets a running catch-up stop at the next chunk boundary (shutdown), and waits for it. */
   async stop(): Promise<void> {
     this.stopping = true;
