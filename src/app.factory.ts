@@ -10,7 +10,7 @@ import { correlationIdMiddleware } from './common/correlation-id.middleware';
 import { jsonDepthMiddleware } from './common/json-depth';
 import { assetsStaticOptions, findPublicDir } from './dashboard/dashboard.static';
 import { RateLimiter } from './rate-limit/rate-limiter';
-import { RequestLogger } from './request-log/request-logger';
+import { RequestLogger } from './traffic/request-logger';
 
 export const BODY_LIMIT = '64kb';
 

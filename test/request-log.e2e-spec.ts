@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import request from 'supertest';
-import { RequestLogBuffer } from '../src/request-log/request-log.buffer';
-import { RequestLogWriter } from '../src/request-log/request-log.writer';
-import { UNMATCHED_ROUTE } from '../src/request-log/request-fields';
+import { RequestLogBuffer } from '../src/traffic/request-log.buffer';
+import { RequestLogWriter } from '../src/traffic/request-log.writer';
+import { UNMATCHED_ROUTE } from '../src/traffic/request-fields';
 import { User } from '../src/users/user.entity';
-import { RequestLog } from '../src/request-log/request-log.entity';
+import { RequestLog } from '../src/traffic/request-log.entity';
 import { bootTestApp, openTestDataSource, tempDbPath, TestApp } from './support/app';
 
 interface LoggedRow {

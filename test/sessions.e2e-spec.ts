@@ -9,7 +9,7 @@ import { SiweNonce } from '../src/sessions/siwe-nonce.entity';
 import { User } from '../src/users/user.entity';
 import { UsersService } from '../src/users/users.service';
 import { rmSync } from 'node:fs';
-import { Setting } from '../src/settings/setting.entity';
+import { Setting } from '../src/users/setting.entity';
 import { ADDRESS_HASH_SALT_KEY } from '../src/users/users.service';
 import { bootTestApp, tempDbPath, TestApp } from './support/app';
 import { getNonce, postSession, signIn, siweMessage, TEST_DOMAIN } from './support/siwe';

@@ -1,6 +1,6 @@
 // Figures 2 and 3: devnet-stats over a month of traffic, and the hourly rollups (one big hour, a 30-day catch-up
 // measured for event-loop delay while a poller keeps calling /health, an idempotent second run).
-import { HOUR_MS, hourStart } from '../../src/metrics/rollup-math';
+import { HOUR_MS, hourStart } from '../../src/traffic/time';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -9,8 +9,8 @@ import type { DataSource } from 'typeorm';
 import type * as AppFactory from '../../src/app.factory';
 import type * as DataSourceOptions from '../../src/database/data-source-options';
 import type * as Migrate from '../../src/database/migrate';
-import type * as Rollup from '../../src/metrics/rollup.service';
-import type * as Scheduler from '../../src/metrics/rollup.scheduler';
+import type * as Rollup from '../../src/traffic/rollup.service';
+import type * as Scheduler from '../../src/traffic/rollup.scheduler';
 import { newDatabase } from '../lib/database';
 import { PhaseContext } from '../lib/phase';
 import { Recorder } from '../lib/figures';
@@ -46,8 +46,8 @@ function appModules(entry: AppEntry) {
     factory: require(join(root, 'app.factory')) as typeof AppFactory,
     options: require(join(root, 'database', 'data-source-options')) as typeof DataSourceOptions,
     migrate: require(join(root, 'database', 'migrate')) as typeof Migrate,
-    rollup: require(join(root, 'metrics', 'rollup.service')) as typeof Rollup,
-    scheduler: require(join(root, 'metrics', 'rollup.scheduler')) as typeof Scheduler,
+    rollup: require(join(root, 'traffic', 'rollup.service')) as typeof Rollup,
+    scheduler: require(join(root, 'traffic', 'rollup.scheduler')) as typeof Scheduler,
   };
 }
 

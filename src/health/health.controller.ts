@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { AppConfig, appConfig } from '../config/app.config';
 import { RawResponse } from '../common/response-envelope.interceptor';
 import { databaseKind } from '../database/data-source-options';
-import { RequestLogBuffer } from '../request-log/request-log.buffer';
+import { RequestLogBuffer } from '../traffic/request-log.buffer';
 import { DatabaseProbe } from './database-probe';
 
 @ApiTags('health')

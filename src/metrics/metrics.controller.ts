@@ -1,6 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { RawResponse } from '../common/response-envelope.interceptor';
 import { PrometheusService } from './prometheus.service';
 
@@ -11,7 +10,6 @@ export class MetricsController {
 
   @Get()
   @RawResponse()
-  @SkipThrottle()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus exposition of the service’s own counters and latency histograms' })
   @ApiProduces('text/plain')

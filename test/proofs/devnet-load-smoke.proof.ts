@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ToolIo } from '../../tools/lib/cli';
 import { LoadResult, runLoad } from '../../tools/lib/engine';
 import { renderReport } from '../../tools/report/render';
-import { RequestLog } from '../../src/request-log/request-log.entity';
+import { RequestLog } from '../../src/traffic/request-log.entity';
 import { RunReportService } from '../../src/reports/run-report.service';
 import { bootTestApp, TestApp } from '../support/app';
 import { proofGate } from '../support/proof';
