@@ -5,6 +5,8 @@ import { EpochMsColumn, Float64Column } from '../database/columns';
 @Entity('request_log')
 @Index('IDX_request_log_ts', ['ts'])
 @Index('IDX_request_log_run_id_ts', ['runId', 'ts'])
+// Partial: only rows that may be written twice (at shutdown, then by the spill replay) carry a key, so ordinary inserts pay nothing.
+@Index('UQ_request_log_spill_id', ['spillId'], { unique: true, where: '"spill_id" IS NOT NULL' })
 export class RequestLog {
   @PrimaryGeneratedColumn()
   id: number;
@@ -36,4 +38,8 @@ export class RequestLog {
 
   @Column({ name: 'error_code', type: 'varchar', length: 64, nullable: true })
   errorCode: string | null;
+
+  /** Set on rows written during shutdown or from the spill file: a replay skips the ones already present. */
+  @Column({ name: 'spill_id', type: 'varchar', length: 36, nullable: true })
+  spillId: string | null;
 }

@@ -1,0 +1,18 @@
+// request_log.spill_id: the key that lets the shutdown spill file be replayed without writing a row twice.
+// Generated as a table rebuild, rewritten by hand as ADD/DROP COLUMN: O(1) on SQLite instead of copying every raw row.
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class RequestLogSpillId1796210320635 implements MigrationInterface {
+    name = 'RequestLogSpillId1796210320635'
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`ALTER TABLE "request_log" ADD COLUMN "spill_id" varchar(36)`);
+        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_request_log_spill_id" ON "request_log" ("spill_id") WHERE "spill_id" IS NOT NULL`);
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP INDEX "UQ_request_log_spill_id"`);
+        await queryRunner.query(`ALTER TABLE "request_log" DROP COLUMN "spill_id"`);
+    }
+
+}
