@@ -24,7 +24,7 @@ export interface AppConfig {
     txNotFoundAfterS: number;
     aaveCacheMs: number;
   };
-  requestLog: { enabled: boolean; retentionHours: number };
+  requestLog: { enabled: boolean; retentionHours: number; spillDir?: string };
   rateLimitPerMin: number;
   /** Behind a reverse proxy on loopback: take the client IP from X-Forwarded-For (Express `trust proxy` = loopback). */
   trustProxy: boolean;
@@ -62,7 +62,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       txNotFoundAfterS: env.TX_NOT_FOUND_AFTER_S,
       aaveCacheMs: env.AAVE_CACHE_MS,
     },
-    requestLog: { enabled: env.REQUEST_LOG_ENABLED, retentionHours: env.REQUEST_LOG_RETENTION_HOURS },
+    requestLog: { enabled: env.REQUEST_LOG_ENABLED, retentionHours: env.REQUEST_LOG_RETENTION_HOURS, spillDir: env.REQUEST_LOG_SPILL_DIR },
     rateLimitPerMin: env.RATE_LIMIT_PER_MIN,
     trustProxy: env.TRUST_PROXY,
     siweNonceTtlS: env.SIWE_NONCE_TTL_S,

@@ -144,6 +144,28 @@ export class Dialect {
   }
 
   /**
+   * Runs fn with every statement's wait for locks bounded by `ms`, so a locked database answers with an error in time
+   * for a caller with a deadline (shutdown). SQLite: the busy timeout of the one shared connection, set back afterwards;
+   * PostgreSQL: `statement_timeout` of a transaction of fn's own.
+   */
+  async withStatementTimeout<T>(ds: DataSource, ms: number, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const limit = Math.max(1, Math.round(ms));
+    if (this.kind === 'postgres') {
+      return ds.transaction(async (manager) => {
+        await manager.query(`SET LOCAL statement_timeout = ${limit}`);
+        return fn(manager);
+      });
+    }
+    const usual = (ds.options as { busyTimeout?: number }).busyTimeout ?? 0;
+    await ds.query(`PRAGMA busy_timeout = ${limit}`);
+    try {
+      return await fn(ds.manager);
+    } finally {
+      await ds.query(`PRAGMA busy_timeout = ${usual}`);
+    }
+  }
+
+  /**
    * Connection settings applied once the schema is up to date. SQLite: WAL with synchronous=NORMAL (SQLite's advice
    * for WAL): commits no longer fsync, checkpoints do. The file cannot be corrupted; only a power loss can undo the
    * last commits, which a restart re-derives (request-log rows are buffered in memory anyway, confirmations come back

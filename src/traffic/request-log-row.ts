@@ -9,13 +9,15 @@ export interface RequestLogRow {
   runId: string | null;
   correlationId: string | null;
   errorCode: string | null;
+  /** Given to a row once it may be written twice (at shutdown, then from the spill file); unset on ordinary rows. */
+  spillId?: string | null;
 }
 
 /** Column order of the INSERT; `toParams` must follow it. */
 export const REQUEST_LOG_COLUMNS = [
-  'ts', 'method', 'route', 'status', 'duration_ms', 'user_hash', 'run_id', 'correlation_id', 'error_code',
+  'ts', 'method', 'route', 'status', 'duration_ms', 'user_hash', 'run_id', 'correlation_id', 'error_code', 'spill_id',
 ] as const;
 
 export function pushParams(params: unknown[], row: RequestLogRow): void {
-  params.push(row.ts, row.method, row.route, row.status, row.durationMs, row.userHash, row.runId, row.correlationId, row.errorCode);
+  params.push(row.ts, row.method, row.route, row.status, row.durationMs, row.userHash, row.runId, row.correlationId, row.errorCode, row.spillId ?? null);
 }

@@ -41,5 +41,5 @@ export class RequestLog {
 
   /** Set on rows written during shutdown or from the spill file: a replay skips the ones already present. */
   @Column({ name: 'spill_id', type: 'varchar', length: 36, nullable: true })
-  spillId: string | null;
+  spillId?: string | null;
 }

@@ -1,38 +1,92 @@
-// Owns batching: drains the buffer into request_log by time and by size in multi-row INSERTs, never on the request path.
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+// Owns batching: drains the buffer into request_log by time and by size in multi-row INSERTs, never on the request
+// path. Shutdown is bounded: what the database takes before a deadline is written, the rest goes to the spill file,
+// which the next start replays before serving.
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EntityManager } from 'typeorm';
 import { UsersService } from '../users/users.service';
-import { RequestLogBuffer } from './request-log.buffer';
+import { HeldBatch, RequestLogBuffer } from './request-log.buffer';
 import { RequestLogRow } from './request-log-row';
 import { RequestLogger } from './request-logger';
+import { RequestLogSpill } from './request-log.spill';
 import { TrafficRepository } from './traffic.repository';
 
-/** A kill -9 loses at most this much traffic. */
-export const FLUSH_INTERVAL_MS = 250;
-/** Rows taken per drain step: a flush at 5k req/s carries ~1,250; a backlog drains in steps of this. */
+/**
+ * Timer flushes; with the size trigger (REQUEST_LOG_HIGH_WATER rows) a kill -9 loses about this much traffic (plus
+ * the flush under way), well under the 250 ms the product promises.
+ */
+export const FLUSH_INTERVAL_MS = 100;
+/** Rows taken per drain step: a flush at 5k req/s carries ~500; a backlog drains in steps of this. */
 export const MAX_BATCH_ROWS = 20_000;
 /**
- * Rows per INSERT statement (9,000 bound parameters, well under SQLite's 32,766). Small enough that the statement
+ * Rows per INSERT statement (10,000 bound parameters, well under SQLite's 32,766). Small enough that the statement
  * holds the shared connection for a few milliseconds only, so request queries interleave.
  */
 export const ROWS_PER_INSERT = 1_000;
-const SHUTDOWN_RETRIES = 5;
-const IN_FLIGHT_WAIT_MS = 2_000;
+/** Signal to exit: the promise operators get. */
+export const SHUTDOWN_BOUND_MS = 10_000;
+/**
+ * Database attempts end this long after shutdown began; the rest is spilled. It leaves room for a write already
+ * waiting on the usual 5 s SQLite busy timeout when the signal came, and for closing the database after.
+ */
+export const SHUTDOWN_DATABASE_DEADLINE_MS = 7_000;
+/** During shutdown each statement waits at most this long for a locked database, then the writer retries. */
+const SHUTDOWN_STATEMENT_TIMEOUT_MS = 1_000;
+const IN_FLIGHT_WAIT_MS = 1_000;
+/** A replay that failed at start (database unavailable) is tried again this often. */
+const REPLAY_RETRY_MS = 30_000;
+
+/** What the shutdown did with the rows it found, for the shutdown log line. */
+export interface ShutdownSummary {
+  /** Rows written to the database after the signal. */
+  flushed: number;
+  spilled: number;
+  /** Rows neither the database nor the spill file took (counted as dropped). */
+  lost: number;
+  elapsedMs: number;
+  spillFile: string | null;
+}
+
+interface Shutdown {
+  startedAt: number;
+  deadline: number;
+  writtenBefore: number;
+}
 
 @Injectable()
-export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('RequestLogWriter');
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<boolean> | null = null;
+  private replaying: Promise<void> | null = null;
+  private nextReplayAt = 0;
+  private shutdown: Shutdown | null = null;
+  private summary: ShutdownSummary | null = null;
   private lastFailureLog = 0;
+
   constructor(
     private readonly buffer: RequestLogBuffer,
     private readonly repo: TrafficRepository,
     private readonly requests: RequestLogger,
     private readonly users: UsersService,
+    private readonly spill: RequestLogSpill,
   ) {}
 
+  /** Rows spilled by the last shutdown are written before the app serves (hooks run before listen()). */
+  onModuleInit(): Promise<void> {
+    return this.replaySpill();
+  }
+
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.timer = setInterval(() => this.tick(), FLUSH_INTERVAL_MS);
     this.timer.unref();
     this.buffer.onHighWater(() => void this.flush());
   }
@@ -48,43 +102,66 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     return this.flushing;
   }
 
-  /** SIGTERM/SIGINT and app.close(): let in-flight requests finish, then write every buffered row. */
+  /** Set once the app has shut down: what happened to the rows it still had. */
+  shutdownSummary(): ShutdownSummary | null {
+    return this.summary;
+  }
+
+  /** SIGTERM/SIGINT and app.close(): let in-flight requests finish, then write while the deadline allows. */
   async beforeApplicationShutdown(): Promise<void> {
+    const { startedAt, deadline } = this.beginShutdown();
+    const inFlightDeadline = Math.min(startedAt + IN_FLIGHT_WAIT_MS, deadline);
+    while (this.requests.inFlight > 0 && Date.now() < inFlightDeadline) await sleep(5);
+    await this.flushBeforeDeadline();
+  }
+
+  /** Rows of requests that finished while the HTTP server was closing; then whatever is left goes to the spill file. */
+  async onApplicationShutdown(): Promise<void> {
+    const shutdown = this.beginShutdown();
+    await this.flushBeforeDeadline();
+    const rows = this.buffer.takeAll();
+    let lost = 0;
+    if (rows.length > 0) lost = await this.spillRows(rows);
+    this.summary = {
+      flushed: this.buffer.stats().written - shutdown.writtenBefore,
+      spilled: rows.length - lost,
+      lost,
+      elapsedMs: Date.now() - shutdown.startedAt,
+      spillFile: rows.length > lost ? this.spill.path : null,
+    };
+  }
+
+  private beginShutdown(): Shutdown {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
-    while (this.requests.inFlight > 0 && Date.now() < deadline) await sleep(5);
-    await this.flushWithRetries();
+    const now = Date.now();
+    this.shutdown ??= { startedAt: now, deadline: now + SHUTDOWN_DATABASE_DEADLINE_MS, writtenBefore: this.buffer.stats().written };
+    return this.shutdown;
   }
 
-  /** Catches rows of requests that finished while the HTTP server was closing (if the database is still open). */
-  async onApplicationShutdown(): Promise<void> {
-    await this.flushWithRetries();
-    const lost = this.buffer.depth;
-    if (lost > 0) {
-      this.buffer.take(lost);
-      this.buffer.recordLost(lost);
-      this.logger.error(`${lost} request-log rows could not be written before shutdown (counted as dropped)`);
-    }
+  private tick(): void {
+    void this.flush();
+    if (this.buffer.spillPending > 0 && Date.now() >= this.nextReplayAt) void this.replaySpill();
   }
 
-  private async flushWithRetries(): Promise<void> {
-    for (let attempt = 0; attempt < SHUTDOWN_RETRIES && this.buffer.depth > 0; attempt++) {
-      if (!this.repo.isOpen) return;
-      if (await this.flush()) continue;
-      await sleep(100 * (attempt + 1));
+  private async flushBeforeDeadline(): Promise<void> {
+    const { deadline } = this.shutdown!;
+    for (let attempt = 1; this.buffer.queued + this.buffer.inWriter > 0 && this.repo.isOpen && Date.now() < deadline; attempt++) {
+      const written = await beforeDeadline(this.flush(), deadline);
+      // Still writing at the deadline: the held rows carry spill ids, so spilling them cannot duplicate a row.
+      if (written === undefined) return;
+      if (!written) await sleep(Math.max(0, Math.min(100 * attempt, deadline - Date.now())));
     }
-    // A flush may still be running for rows taken just before; wait for it either way.
-    if (this.flushing) await this.flushing;
   }
 
   private async drain(): Promise<boolean> {
-    while (this.buffer.depth > 0 && this.repo.isOpen) {
-      const rows = this.buffer.take(MAX_BATCH_ROWS);
-      const written = await this.writeBatch(rows);
-      this.buffer.recordWritten(written);
-      if (written < rows.length) {
-        this.buffer.requeue(rows.slice(written));
+    while (this.buffer.queued > 0 && this.repo.isOpen && !this.pastDeadline()) {
+      const batch = this.buffer.take(MAX_BATCH_ROWS);
+      // From the signal on, a row may end up both written and spilled (a write that answers after the deadline).
+      if (this.shutdown) for (const row of batch.rows) row.spillId ??= randomUUID();
+      const ok = await this.writeBatch(batch);
+      const requeued = this.buffer.release(batch);
+      if (!ok || requeued > 0) {
         this.buffer.recordWriteFailure();
         return false;
       }
@@ -93,31 +170,87 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /**
-   * Multi-row INSERTs with bound parameters, each statement atomic on its own (autocommit), then users' last_seen_at (UsersService).
-   * Returns how many rows are written: on a failed statement, exactly the rows from it on go back to the buffer, so
-   * a retry neither loses nor duplicates a row. No explicit transaction on purpose: TypeORM's SQLite driver runs the
-   * whole app on one shared connection, where a BEGIN of ours would nest with (and could be undone by, or break)
-   * another feature's transaction; and a second connection starves on the shared libuv pool while the first one
-   * waits for its lock (measured: SQLITE_BUSY after the 5 s timeout under concurrent writes).
+   * Multi-row INSERTs with bound parameters, each statement atomic on its own (autocommit), then users' last_seen_at
+   * (UsersService). Progress is kept on the batch: on a failed statement, exactly the rows from it on go back to the
+   * buffer, so a retry neither loses nor duplicates a row. No explicit transaction on purpose: TypeORM's SQLite driver
+   * runs the whole app on one shared connection, where a BEGIN of ours would nest with (and could be undone by, or
+   * break) another feature's transaction; and a second connection starves on the shared libuv pool while the first
+   * one waits for its lock (measured: SQLITE_BUSY after the 5 s timeout under concurrent writes).
    */
-  private async writeBatch(rows: RequestLogRow[]): Promise<number> {
-    const seen = new Map<string, number>();
-    let written = 0;
-    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+  private async writeBatch(batch: HeldBatch): Promise<boolean> {
+    let ok = true;
+    while (batch.written < batch.rows.length) {
+      const chunk = batch.rows.slice(batch.written, batch.written + ROWS_PER_INSERT);
       try {
-        await this.repo.insertRequests(chunk);
+        await this.withShutdownTimeout((manager) => this.repo.insertRequests(chunk, manager));
       } catch (e) {
-        this.logFailure(e, rows.length - written);
+        this.logFailure(e, batch.rows.length - batch.written);
+        ok = false;
         break;
       }
-      written += chunk.length;
-      for (const row of chunk) {
-        if (row.userHash !== null && (seen.get(row.userHash) ?? -1) < row.ts) seen.set(row.userHash, row.ts);
-      }
+      this.buffer.recordWritten(batch, chunk.length);
     }
-    await this.users.touchLastSeen(seen).catch((e: unknown) => this.logFailure(e, 0));
-    return written;
+    const seen = lastSeenOf(batch.rows.slice(0, batch.written));
+    if (seen.size > 0) await this.withShutdownTimeout(() => this.users.touchLastSeen(seen)).catch((e: unknown) => this.logFailure(e, 0));
+    return ok;
+  }
+
+  /** Outside shutdown, fn as is; during it, with lock waits bounded so the deadline holds. */
+  private withShutdownTimeout<T>(fn: (manager?: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.shutdown) return fn();
+    const left = this.shutdown.deadline - Date.now();
+    return this.repo.withStatementTimeout(Math.max(1, Math.min(SHUTDOWN_STATEMENT_TIMEOUT_MS, left)), fn);
+  }
+
+  private pastDeadline(): boolean {
+    return this.shutdown !== null && Date.now() >= this.shutdown.deadline;
+  }
+
+  /** Appends rows to the spill file; returns how many were lost because even that failed. */
+  private async spillRows(rows: RequestLogRow[]): Promise<number> {
+    for (const row of rows) row.spillId ??= randomUUID();
+    try {
+      await this.spill.append(rows);
+    } catch (e) {
+      this.buffer.recordLost(rows.length);
+      this.logger.error(`${rows.length} request-log rows could be written neither to the database nor to ${this.spill.path}: ${errorText(e)}`);
+      return rows.length;
+    }
+    this.buffer.recordSpilled(rows.length);
+    this.logger.warn(`${rows.length} request-log rows spilled to ${this.spill.path}; the next start writes them`);
+    return 0;
+  }
+
+  /** Writes the rows of the spill file (idempotently: rows already present are skipped) and removes it. */
+  private replaySpill(): Promise<void> {
+    this.replaying ??= this.replayOnce().finally(() => {
+      this.replaying = null;
+    });
+    return this.replaying;
+  }
+
+  private async replayOnce(): Promise<void> {
+    try {
+      for (let spilled = await this.spill.claim(); spilled !== null; spilled = await this.spill.claim()) {
+        const { rows, unreadable } = spilled;
+        this.buffer.setSpillPending(rows.length);
+        if (unreadable > 0) {
+          this.buffer.recordLost(unreadable);
+          this.logger.error(`${unreadable} unreadable lines in ${this.spill.path} (a crash while spilling), counted as dropped`);
+        }
+        let inserted = 0;
+        for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+          inserted += await this.repo.insertRequests(rows.slice(start, start + ROWS_PER_INSERT));
+        }
+        await this.users.touchLastSeen(lastSeenOf(rows));
+        await this.spill.done();
+        this.buffer.recordReplayed(inserted, rows.length - inserted);
+        this.logger.log(`${inserted} spilled request-log rows written (${rows.length - inserted} were already there)`);
+      }
+    } catch (e) {
+      this.nextReplayAt = Date.now() + REPLAY_RETRY_MS;
+      this.logger.error(`request-log spill replay failed, retried in ${REPLAY_RETRY_MS / 1000} s: ${errorText(e)}`);
+    }
   }
 
   private logFailure(e: unknown, rows: number): void {
@@ -125,10 +258,28 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     if (Date.now() - this.lastFailureLog < 10_000) return;
     this.lastFailureLog = Date.now();
     const what = rows > 0 ? `request-log flush failed, ${rows} rows kept for retry` : 'users last_seen_at update failed';
-    this.logger.warn(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    this.logger.warn(`${what}: ${errorText(e)}`);
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((ok) => setTimeout(ok, ms));
+function lastSeenOf(rows: readonly RequestLogRow[]): Map<string, number> {
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    if (row.userHash !== null && (seen.get(row.userHash) ?? -1) < row.ts) seen.set(row.userHash, row.ts);
+  }
+  return seen;
+}
+
+/** The promise's value, or undefined if the deadline comes first (the work itself goes on). */
+async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | undefined> {
+  const timeout = new AbortController();
+  try {
+    return await Promise.race([work, sleep(Math.max(0, deadline - Date.now()), undefined, { signal: timeout.signal }).catch(() => undefined)]);
+  } finally {
+    timeout.abort();
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

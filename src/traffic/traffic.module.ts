@@ -6,6 +6,7 @@ import { UsersModule } from '../users/users.module';
 import { MetricsRollup } from './metrics-rollup.entity';
 import { RequestLogBuffer } from './request-log.buffer';
 import { RequestLog } from './request-log.entity';
+import { RequestLogSpill } from './request-log.spill';
 import { RequestLogWriter } from './request-log.writer';
 import { RequestLogger } from './request-logger';
 import { RolledHour } from './rolled-hour.entity';
@@ -24,6 +25,7 @@ import { TrafficService } from './traffic.service';
     TrafficRepository,
     RequestLogBuffer,
     RequestLogger,
+    RequestLogSpill,
     RequestLogWriter,
     RollupService,
     RollupScheduler,

@@ -1,7 +1,7 @@
 // Every hand-written query on request_log, metrics_rollup and rolled_hours: one query a method, named for what it answers.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Dialect, dialectOf, toNumber } from '../database/dialect';
 import { pushParams, REQUEST_LOG_COLUMNS, RequestLogRow } from './request-log-row';
 import { ALL_ROUTES, GroupAggregate, ROLLUP_PERCENTILES, RollupFigures } from './rollup-math';
@@ -54,12 +54,21 @@ export class TrafficRepository {
     return this.dataSource.query(sql, params) as Promise<T[]>;
   }
 
-  /** One multi-row INSERT (atomic on its own); the caller keeps the batch within the parameter limit. */
-  async insertRequests(rows: readonly RequestLogRow[]): Promise<void> {
+  /**
+   * One multi-row INSERT (atomic on its own); the caller keeps the batch within the parameter limit. A row whose
+   * spill_id is already present is skipped (a replay after an interrupted one). Returns the rows inserted.
+   */
+  async insertRequests(rows: readonly RequestLogRow[], manager = this.dataSource.manager): Promise<number> {
     const params: unknown[] = [];
     for (const row of rows) pushParams(params, row);
     const columns = REQUEST_LOG_COLUMNS.map((c) => `"${c}"`).join(', ');
-    await this.dataSource.query(`INSERT INTO "request_log" (${columns}) VALUES ${this.dialect.valuesList(rows.length, REQUEST_LOG_COLUMNS.length)}`, params);
+    const sql = `INSERT INTO "request_log" (${columns}) VALUES ${this.dialect.valuesList(rows.length, REQUEST_LOG_COLUMNS.length)} ON CONFLICT DO NOTHING`;
+    return (await this.dialect.execute(manager, sql, params)).affected;
+  }
+
+  /** Runs fn with waits for a locked database bounded by `ms` (fn's statements go through the manager it is given). */
+  withStatementTimeout<T>(ms: number, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dialect.withStatementTimeout(this.dataSource, ms, fn);
   }
 
   /** Raw row counts per hour in [from, to): one pass over the ts index. */
