@@ -144,9 +144,10 @@ export class Dialect {
   }
 
   /**
-   * Runs fn with every statement's wait for locks bounded by `ms`, so a locked database answers with an error in time
-   * for a caller with a deadline (shutdown). SQLite: the busy timeout of the one shared connection, set back afterwards;
-   * PostgreSQL: `statement_timeout` of a transaction of fn's own.
+   * Runs fn with every statement's wait bounded by `ms`, so a locked database answers with an error in time for a
+   * caller with a deadline. PostgreSQL: `statement_timeout` of a transaction of fn's own (without it, a statement
+   * waiting on a lock would hold its pool connection, and the pool's shutdown, forever). SQLite: the busy timeout of
+   * the one shared connection, lowered for fn and set back afterwards; a bound at or above it changes nothing.
    */
   async withStatementTimeout<T>(ds: DataSource, ms: number, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     const limit = Math.max(1, Math.round(ms));
@@ -157,6 +158,7 @@ export class Dialect {
       });
     }
     const usual = (ds.options as { busyTimeout?: number }).busyTimeout ?? 0;
+    if (limit >= usual) return fn(ds.manager);
     await ds.query(`PRAGMA busy_timeout = ${limit}`);
     try {
       return await fn(ds.manager);

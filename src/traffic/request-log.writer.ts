@@ -37,8 +37,10 @@ export const SHUTDOWN_BOUND_MS = 10_000;
  * Database attempts end this long after shutdown began; the rest is spilled. It leaves room for a write already
  * waiting on the usual 5 s SQLite busy timeout when the signal came, and for closing the database after.
  */
-export const SHUTDOWN_DATABASE_DEADLINE_MS = 7_000;
-/** During shutdown each statement waits at most this long for a locked database, then the writer retries. */
+export const SHUTDOWN_DATABASE_DEADLINE_MS = 6_000;
+/** A write waits at most this long for a locked database (SQLite's busy timeout); the rows are kept and retried. */
+const STATEMENT_TIMEOUT_MS = 5_000;
+/** During shutdown each statement waits at most this long, then the writer retries while the deadline allows. */
 const SHUTDOWN_STATEMENT_TIMEOUT_MS = 1_000;
 const IN_FLIGHT_WAIT_MS = 1_000;
 /** A replay that failed at start (database unavailable) is tried again this often. */
@@ -182,7 +184,7 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
     while (batch.written < batch.rows.length) {
       const chunk = batch.rows.slice(batch.written, batch.written + ROWS_PER_INSERT);
       try {
-        await this.withShutdownTimeout((manager) => this.repo.insertRequests(chunk, manager));
+        await this.withStatementTimeout((manager) => this.repo.insertRequests(chunk, manager));
       } catch (e) {
         this.logFailure(e, batch.rows.length - batch.written);
         ok = false;
@@ -191,15 +193,15 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
       this.buffer.recordWritten(batch, chunk.length);
     }
     const seen = lastSeenOf(batch.rows.slice(0, batch.written));
-    if (seen.size > 0) await this.withShutdownTimeout(() => this.users.touchLastSeen(seen)).catch((e: unknown) => this.logFailure(e, 0));
+    // Only rows just written count, so a database that refused them is not asked for this either.
+    if (seen.size > 0) await this.users.touchLastSeen(seen).catch((e: unknown) => this.logFailure(e, 0));
     return ok;
   }
 
-  /** Outside shutdown, fn as is; during it, with lock waits bounded so the deadline holds. */
-  private withShutdownTimeout<T>(fn: (manager?: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.shutdown) return fn();
-    const left = this.shutdown.deadline - Date.now();
-    return this.repo.withStatementTimeout(Math.max(1, Math.min(SHUTDOWN_STATEMENT_TIMEOUT_MS, left)), fn);
+  /** Every write is bounded: no statement waits for a locked database longer than the shutdown deadline allows. */
+  private withStatementTimeout<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const ms = this.shutdown ? Math.min(SHUTDOWN_STATEMENT_TIMEOUT_MS, this.shutdown.deadline - Date.now()) : STATEMENT_TIMEOUT_MS;
+    return this.repo.withStatementTimeout(ms, fn);
   }
 
   private pastDeadline(): boolean {
@@ -240,7 +242,8 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
         }
         let inserted = 0;
         for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-          inserted += await this.repo.insertRequests(rows.slice(start, start + ROWS_PER_INSERT));
+          const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+          inserted += await this.withStatementTimeout((manager) => this.repo.insertRequests(chunk, manager));
         }
         await this.users.touchLastSeen(lastSeenOf(rows));
         await this.spill.done();

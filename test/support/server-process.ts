@@ -1,0 +1,69 @@
+// The real server (src/main.ts through ts-node) as a child process on a free port, for what only a process shows:
+// signals, kill -9, restarts on the same database. Ready when it logs that it listens: no request is sent to find out.
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { freePort } from '../../bench/lib/processes';
+
+export interface ServerProcess {
+  baseUrl: string;
+  child: ChildProcess;
+  /** Resolves with the exit once the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+  /** Sends the signal and waits for the exit; resolves how long that took, ms. */
+  stop(signal: NodeJS.Signals): Promise<number>;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts the server with env on top of this process's environment; rejects with its output if it is not up within 90 s. */
+export async function startServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', '..', 'src', 'main.ts')], {
+    env: { ...process.env, RATE_LIMIT_PER_MIN: '0', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let output = '';
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    running.delete(child);
+    return { code: code as number | null, signal: signal as NodeJS.Signals | null };
+  });
+  const listening = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes('listening on')) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then(() => reject(new Error(`server exited before listening:\n${output}`)));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`server not listening within 90 s:\n${output}`)), 90_000);
+  });
+  try {
+    await Promise.race([listening, timeout]);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    child,
+    exited,
+    output: () => output,
+    async stop(signal) {
+      const started = Date.now();
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+      return Date.now() - started;
+    },
+  };
+}
