@@ -1,9 +1,7 @@
 // kill -9 under steady load: the request log loses less than 250 ms of traffic (rows answered but not yet written),
 // measured as lost rows / arrival rate. Requests arrive at a constant rate, whatever the server's answer times.
-import { rmSync } from 'node:fs';
-import { openTestDataSource, tempDbPath } from './support/app';
-import { createTestDatabase, postgresServerUrl, TestDatabase } from './support/postgres';
-import { ServerProcess, startServer } from './support/server-process';
+import { openTestDataSource } from './support/app';
+import { ServerFixture, ServerProcess } from './support/server-process';
 
 const RATE_PER_S = 500;
 const SEND_MS = 4_000;
@@ -48,25 +46,15 @@ async function warmUp(server: ServerProcess): Promise<void> {
 }
 
 describe('request log: kill -9 under load', () => {
-  const temp = tempDbPath();
-  let pg: TestDatabase | undefined;
-  let server: ServerProcess | undefined;
-  beforeAll(async () => {
-    const url = postgresServerUrl();
-    pg = url ? await createTestDatabase(url) : undefined;
-  });
-  afterAll(async () => {
-    server?.child.kill('SIGKILL');
-    await server?.exited;
-    rmSync(temp.dir, { recursive: true, force: true });
-    await pg?.drop();
-  });
+  const fixture = new ServerFixture();
+  beforeAll(() => fixture.setUp());
+  afterAll(() => fixture.cleanUp());
 
   it(`loses less than 250 ms of traffic at ${RATE_PER_S} req/s`, async () => {
-    server = await startServer({ TELEMETRY_DB_PATH: temp.dbPath, TELEMETRY_DB_URL: pg?.url, REQUEST_LOG_SPILL_DIR: temp.dir });
+    const server = await fixture.start();
     await warmUp(server);
     const { answered, arrivalsPerS } = await sendAtConstantRate(server, SEND_MS);
-    const ds = await openTestDataSource({ dbPath: temp.dbPath, dbUrl: pg?.url });
+    const ds = await openTestDataSource(fixture.target);
     let stored: Set<string>;
     try {
       const rows = (await ds.query(`SELECT "correlation_id" AS "id" FROM "request_log" WHERE "correlation_id" LIKE 'crash-%'`)) as { id: string }[];

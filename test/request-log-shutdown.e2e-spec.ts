@@ -1,13 +1,12 @@
 // Shutdown with the database locked by another connection: the process still exits within 10 s, the rows it could
 // not write are spilled to a file (beside the SQLite database, or in the spill folder on PostgreSQL) and written exactly
 // once at the next start, even when a replay was interrupted before it removed the file.
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Database } from 'sqlite3';
-import { openTestDataSource, tempDbPath } from './support/app';
-import { createTestDatabase, postgresServerUrl, TestDatabase } from './support/postgres';
-import { ServerProcess, startServer } from './support/server-process';
+import { openTestDataSource } from './support/app';
+import { ServerFixture, ServerProcess } from './support/server-process';
 
 const REQUESTS = 2_000;
 const CONCURRENCY = 50;
@@ -88,39 +87,25 @@ function expectEachOnce(counts: Map<string, number>): void {
 }
 
 describe('request log: shutdown with the database locked', () => {
-  const temp = tempDbPath();
-  let pg: TestDatabase | undefined;
+  const fixture = new ServerFixture();
+  const { dir, dbPath } = fixture.temp;
   let lock: Lock | undefined;
-  const servers: ServerProcess[] = [];
-  const env = () => ({ TELEMETRY_DB_PATH: temp.dbPath, TELEMETRY_DB_URL: pg?.url, REQUEST_LOG_SPILL_DIR: pg ? temp.dir : undefined });
-  const target = () => ({ dbPath: temp.dbPath, dbUrl: pg?.url });
   /** SQLite: beside the database file; PostgreSQL: the one spill file in the spill folder. */
   const spillFile = () => {
-    if (!pg) return `${temp.dbPath}.request-log-spill.jsonl`;
-    const [name] = readdirSync(temp.dir).filter((f) => f.startsWith('request-log-spill.') && f.endsWith('.jsonl'));
-    return join(temp.dir, name ?? 'missing.jsonl');
+    if (!fixture.pg) return `${dbPath}.request-log-spill.jsonl`;
+    const [name] = readdirSync(dir).filter((f) => f.startsWith('request-log-spill.') && f.endsWith('.jsonl'));
+    return join(dir, name ?? 'missing.jsonl');
   };
-  const start = async () => {
-    const server = await startServer(env());
-    servers.push(server);
-    return server;
-  };
-  beforeAll(async () => {
-    const url = postgresServerUrl();
-    pg = url ? await createTestDatabase(url) : undefined;
-  });
+  beforeAll(() => fixture.setUp());
   afterAll(async () => {
-    for (const server of servers) server.child.kill('SIGKILL');
-    await Promise.all(servers.map((s) => s.exited));
     await lock?.release();
-    rmSync(temp.dir, { recursive: true, force: true });
-    await pg?.drop();
+    await fixture.cleanUp();
   });
 
   let spillPath = '';
   it('exits within 10 s, spills what the database could not take, and the next start writes every row once', async () => {
-    const first = await start();
-    lock = pg ? await lockPostgres(pg.url) : await lockSqlite(temp.dbPath);
+    const first = await fixture.start();
+    lock = fixture.pg ? await lockPostgres(fixture.pg.url) : await lockSqlite(dbPath);
     const statuses = await sendAll(first.baseUrl);
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     // Every answered request is waiting somewhere (queue or writer), and /health says so.
@@ -133,29 +118,29 @@ describe('request log: shutdown with the database locked', () => {
     // Rows in their stored shape only: no query string, no raw wallet address.
     expect(spilled).not.toContain('secret');
     expect(spilled.toLowerCase()).not.toContain(WALLET.toLowerCase());
-    copyFileSync(spillPath, join(temp.dir, 'spill-copy'));
+    copyFileSync(spillPath, join(dir, 'spill-copy'));
     const held = lock;
     lock = undefined;
     await held.release();
 
-    const second = await start();
+    const second = await fixture.start();
     const afterReplay = await health(second);
     expect(afterReplay).toMatchObject({ spillPending: 0, replaySkipped: 0 });
     expect(afterReplay.replayed).toBe(spilled.trim().split('\n').length);
     expect(existsSync(spillPath) || existsSync(`${spillPath}.replaying`)).toBe(false);
     await second.stop('SIGTERM');
-    expectEachOnce(await rowsPerCorrelationId(target()));
+    expectEachOnce(await rowsPerCorrelationId(fixture.target));
   }, 240_000);
 
   it('a replay interrupted before it removed the file is replayed again without duplicating a row', async () => {
     // The state a crash between the inserts and the removal leaves: the claimed file, its rows already written.
-    copyFileSync(join(temp.dir, 'spill-copy'), `${spillPath}.replaying`);
-    const third = await start();
+    copyFileSync(join(dir, 'spill-copy'), `${spillPath}.replaying`);
+    const third = await fixture.start();
     const afterReplay = await health(third);
     expect(afterReplay).toMatchObject({ replayed: 0, spillPending: 0 });
     expect(afterReplay.replaySkipped).toBeGreaterThanOrEqual(REQUESTS);
     expect(existsSync(`${spillPath}.replaying`)).toBe(false);
     await third.stop('SIGTERM');
-    expectEachOnce(await rowsPerCorrelationId(target()));
+    expectEachOnce(await rowsPerCorrelationId(fixture.target));
   }, 240_000);
 });

@@ -150,7 +150,8 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
     const { deadline } = this.shutdown!;
     for (let attempt = 1; this.buffer.queued + this.buffer.inWriter > 0 && this.repo.isOpen && Date.now() < deadline; attempt++) {
       const written = await beforeDeadline(this.flush(), deadline);
-      // Still writing at the deadline: the held rows carry spill ids, so spilling them cannot duplicate a row.
+      // Still writing at the deadline. Every statement is bounded (5 s, 1 s after the signal), so this is a write
+      // started after the signal, whose rows carry spill ids: spilling them too cannot put a row in twice.
       if (written === undefined) return;
       if (!written) await sleep(Math.max(0, Math.min(100 * attempt, deadline - Date.now())));
     }

@@ -2,8 +2,11 @@
 // signals, kill -9, restarts on the same database. Ready when it logs that it listens: no request is sent to find out.
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../bench/lib/processes';
+import { tempDbPath } from './app';
+import { createTestDatabase, postgresServerUrl, TestDatabase } from './postgres';
 
 export interface ServerProcess {
   baseUrl: string;
@@ -66,4 +69,39 @@ export async function startServer(env: Record<string, string | undefined>): Prom
       return Date.now() - started;
     },
   };
+}
+
+/**
+ * A database for server processes — a temp SQLite file, or a PostgreSQL database of its own when the suites run on
+ * PostgreSQL — and the servers started on it. Call setUp in beforeAll and cleanUp in afterAll: it kills what still
+ * runs and removes the folder (spill files included) and the database, whatever the test left.
+ */
+export class ServerFixture {
+  readonly temp = tempDbPath();
+  pg: TestDatabase | undefined;
+  private readonly servers: ServerProcess[] = [];
+
+  async setUp(): Promise<void> {
+    const url = postgresServerUrl();
+    this.pg = url ? await createTestDatabase(url) : undefined;
+  }
+
+  /** What openTestDataSource needs to read the database. */
+  get target(): { dbPath: string; dbUrl?: string } {
+    return { dbPath: this.temp.dbPath, dbUrl: this.pg?.url };
+  }
+
+  /** Spill files go to the temp folder on PostgreSQL too (SQLite's is beside the file anyway). */
+  async start(): Promise<ServerProcess> {
+    const server = await startServer({ TELEMETRY_DB_PATH: this.temp.dbPath, TELEMETRY_DB_URL: this.pg?.url, REQUEST_LOG_SPILL_DIR: this.pg ? this.temp.dir : undefined });
+    this.servers.push(server);
+    return server;
+  }
+
+  async cleanUp(): Promise<void> {
+    for (const server of this.servers) server.child.kill('SIGKILL');
+    await Promise.all(this.servers.map((s) => s.exited));
+    rmSync(this.temp.dir, { recursive: true, force: true });
+    await this.pg?.drop();
+  }
 }
