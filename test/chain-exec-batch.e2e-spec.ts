@@ -90,7 +90,10 @@ describe('devnet:exec-batch --dry-run=false on a real devnet', () => {
 
     // The report reads the same database as the server (on PostgreSQL runs, the test app's own database).
     const dbEnv: Record<string, string> = t.dbUrl ? { TELEMETRY_DB_URL: t.dbUrl } : { TELEMETRY_DB_PATH: t.dbPath };
-    const report = await tool('tools/report/report.ts', [`--run-id=${RUN_ID}`, `--out-dir=${dir}`], dbEnv);
+    // The readiness verdict (exit 1 when NOT READY) judges latency, which on a loaded machine failed this test by
+    // chance (average over the default 100 ms); what is checked here is what the report lists.
+    const limits = ['--max-avg=60000', '--max-p95=60000'];
+    const report = await tool('tools/report/report.ts', [`--run-id=${RUN_ID}`, `--out-dir=${dir}`, ...limits], dbEnv);
     expect(report.code).toBe(0);
     const markdown = readFileSync(join(dir, `DEVNET_LOAD_REPORT_${RUN_ID}.md`), 'utf8');
     const recent = markdown.slice(markdown.search(/^## 8\. /m), markdown.search(/^## 9\. /m));
