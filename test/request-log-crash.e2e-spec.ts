@@ -46,7 +46,8 @@ async function warmUp(server: ServerProcess): Promise<void> {
 }
 
 describe('request log: kill -9 under load', () => {
-  const fixture = new ServerFixture();
+  // What is measured is the writer's cadence, not how long the machine's disk takes to accept a write.
+  const fixture = new ServerFixture({ memoryDisk: true });
   beforeAll(() => fixture.setUp());
   afterAll(() => fixture.cleanUp());
 

@@ -57,8 +57,8 @@ export function openTestDataSource(target: { dbPath: string; dbUrl?: string }): 
   return new DataSource({ ...buildDataSourceOptions({ path: target.dbPath, url: target.dbUrl }), logging: false }).initialize();
 }
 
-export function tempDbPath(): { dir: string; dbPath: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'bloom-test-'));
+export function tempDbPath(base = tmpdir()): { dir: string; dbPath: string } {
+  const dir = mkdtempSync(join(base, 'bloom-test-'));
   return { dir, dbPath: join(dir, 'telemetry', 'telemetry.db') };
 }
 
