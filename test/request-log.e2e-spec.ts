@@ -67,6 +67,7 @@ describe('request logging: every request once, after a graceful shutdown', () =>
     await expectStatus(remote(), 429, UNMATCHED_ROUTE, 'RATE_LIMITED');
     // Rows are only buffered so far (the writer flushes on its timer); close() must write every one of them.
     await t.close();
+    expect(t.app.get(RequestLogWriter).shutdownSummary()).toMatchObject({ spilled: 0, lost: 0, spillFile: null });
     const rows = await readRows(t);
     expect(rows).toHaveLength(sent.length);
     expect(rows.map((r) => [r.status, r.route, r.error_code])).toEqual(sent.map((s) => [s.status, s.route, s.errorCode]));
