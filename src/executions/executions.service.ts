@@ -165,7 +165,11 @@ export class ExecutionsService {
    */
   async isSentByOwner(execution: Execution, from: string): Promise<boolean> {
     const ownerHash = (await this.users.hashesByIds([execution.userId])).get(execution.userId);
-    return ownerHash !== undefined && this.users.hashAddress(from) === ownerHash;
+    return ownerHash !== undefined && this.isWallet(ownerHash, from);
+  }
+
+  private isWallet(addressHash: string, address: string): boolean {
+    return this.users.hashAddress(address) === addressHash;
   }
 
   /** The executions a run created (tagged with its id as correlation id), newest first. */
@@ -245,7 +249,7 @@ export class ExecutionsService {
     const holder = await this.executions.findOne({ where: [{ txHash: hash, userId: user.id }, { txHash: hash, status: 'confirmed' }] });
     if (holder && holder.id !== row.id) throw hashInUse();
     const sender = await this.senders.senderOf(hash);
-    if (sender !== undefined && this.users.hashAddress(sender) !== user.addressHash) {
+    if (sender !== undefined && !this.isWallet(user.addressHash, sender)) {
       throw new ConflictException(apiError(ErrorCode.TX_SENDER_MISMATCH, 'This transaction was sent by another wallet than the one signed in'));
     }
     let affected: number | undefined;
