@@ -97,8 +97,11 @@ describe(`sender, depth (CONFIRMATIONS=${CONFIRMATIONS}) and reorgs on a real de
     expect(Date.now() - started).toBeLessThan(RPC_TIMEOUT_MS);
     proxy.setHang(false);
 
-    // Bob's claim does not lock the hash: Alice, who sent it, submits it too.
+    // Bob's claim does not lock the hash: Alice, who sent it, submits it too. Right after a lookup that failed, submits
+    // skip the node for a while instead of each waiting for it.
+    proxy.resetCounts();
     await submit(alice, byAlice.id, hash).expect(200);
+    expect(proxy.count('eth_getTransactionByHash')).toBe(0);
 
     // At depth 1 the receipt already proves the sender: Bob's claim fails at once, Alice's waits for depth.
     expect(await watcher.pollOnce()).toMatchObject({ checked: 2, senderMismatch: 1, shallow: 1, confirmed: 0 });
@@ -166,5 +169,22 @@ describe(`sender, depth (CONFIRMATIONS=${CONFIRMATIONS}) and reorgs on a real de
     expect(after.confirmedCount - before.confirmedCount).toBe(1);
     expect(after.amountUnits - before.amountUnits).toBe(amount);
     expect(after.feeUnits - before.feeUnits).toBe(fee);
+  });
+
+  it('re-reads a confirmed execution while its block is among the newest 128, then never again (bounded work)', async () => {
+    const amount = 555n;
+    const prepared = await prepare(alice, amount);
+    const { hash } = await sendFrom(alice, amount);
+    await submit(alice, prepared.id, hash).expect(200);
+    await devnet.mine(CONFIRMATIONS - 1);
+    expect(await watcher.pollOnce()).toMatchObject({ confirmed: 1 });
+    const { blockNumber } = await execution(prepared.id);
+
+    // Every other confirmed execution is in an older block: at this head only this one is inside the window.
+    await devnet.mine(blockNumber! + 127 - (await devnet.provider.getBlockNumber()));
+    expect(await watcher.pollOnce()).toMatchObject({ rechecked: 1, reorged: 0 });
+    await devnet.mine(1);
+    expect(await watcher.pollOnce()).toMatchObject({ rechecked: 0 });
+    expect((await execution(prepared.id)).status).toBe('confirmed');
   });
 });
