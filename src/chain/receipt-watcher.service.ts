@@ -53,6 +53,15 @@ interface Page {
   next?: Keyset;
 }
 
+/** Everything a pass reads before it marks anything. */
+interface PassRead {
+  submitted: Page;
+  outcomes: Outcome[];
+  recheck: Page;
+  /** Per confirmed execution re-read: whether its block left the chain. */
+  dropped: boolean[];
+}
+
 @Injectable()
 export class ReceiptWatcherService {
   private readonly logger = new Logger(ReceiptWatcherService.name);
@@ -90,35 +99,36 @@ export class ReceiptWatcherService {
     if (now < this.retryAt) return { ...emptyReport(), skipped: 'backoff', retryInMs: this.retryAt - now };
     this.running = true;
     try {
-      let head: number;
-      let submitted: Page;
-      let recheck: Page;
-      let outcomes: Outcome[];
-      let dropped: boolean[];
+      let read: PassRead;
       try {
-        await this.chain.ensureChainId();
-        head = await provider.getBlockNumber();
-        submitted = this.page(await this.executions.submittedAfter(this.submittedCursor, this.batchSize), (e) => e.updatedAt);
-        const windowStart = reorgWindowStart(head, this.config.chain.confirmations);
-        recheck = this.page(await this.executions.confirmedFromBlock(windowStart, this.recheckCursor, this.batchSize), (e) => e.blockNumber!);
-        [outcomes, dropped] = await Promise.all([
-          Promise.all(submitted.batch.map((execution) => this.lookUp(provider, execution, head, now))),
-          Promise.all(recheck.batch.map((execution) => this.isDropped(provider, execution))),
-        ]);
+        read = await this.read(provider, now);
       } catch (error) {
         return this.backOff(error as Error, now);
       }
       this.recovered();
       // Moved only after a successful read: a failed pass is retried from the same place.
-      this.submittedCursor = submitted.next;
-      this.recheckCursor = recheck.next;
-      const report = { ...emptyReport(), checked: submitted.batch.length, rechecked: recheck.batch.length };
-      await this.applyReorgs(recheck.batch, dropped, report, now);
-      await this.apply(submitted.batch, outcomes, report);
+      this.submittedCursor = read.submitted.next;
+      this.recheckCursor = read.recheck.next;
+      const report = { ...emptyReport(), checked: read.submitted.batch.length, rechecked: read.recheck.batch.length };
+      await this.applyReorgs(read.recheck.batch, read.dropped, report, now);
+      await this.apply(read.submitted.batch, read.outcomes, report);
       return report;
     } finally {
       this.running = false;
     }
+  }
+
+  private async read(provider: JsonRpcProvider, now: number): Promise<PassRead> {
+    await this.chain.ensureChainId();
+    const head = await provider.getBlockNumber();
+    const submitted = this.page(await this.executions.submittedAfter(this.submittedCursor, this.batchSize), (e) => e.updatedAt);
+    const windowStart = reorgWindowStart(head, this.config.chain.confirmations);
+    const recheck = this.page(await this.executions.confirmedFromBlock(windowStart, this.recheckCursor, this.batchSize), (e) => e.blockNumber!);
+    const [outcomes, dropped] = await Promise.all([
+      Promise.all(submitted.batch.map((execution) => this.lookUp(provider, execution, head, now))),
+      Promise.all(recheck.batch.map((execution) => this.isDropped(provider, execution))),
+    ]);
+    return { submitted, outcomes, recheck, dropped };
   }
 
   private get batchSize(): number {
