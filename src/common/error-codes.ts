@@ -52,6 +52,11 @@ export const ErrorCode = {
   INVALID_TRANSITION: 'INVALID_TRANSITION',
   TX_HASH_IN_USE: 'TX_HASH_IN_USE',
   TX_HASH_MISMATCH: 'TX_HASH_MISMATCH',
+  /**
+   * 409 at submit when the node already knows the transaction and another wallet sent it; also stored by the receipt
+   * watcher on an execution whose transaction was sent by another wallet than the execution's own.
+   */
+  TX_SENDER_MISMATCH: 'TX_SENDER_MISMATCH',
   /** 502: the JSON-RPC node failed or timed out. */
   RPC_ERROR: 'RPC_ERROR',
   /** 503: no ETH_RPC_URL (or, for Aave reads, no AAVE_POOL_ADDRESS) is configured. */

@@ -22,6 +22,8 @@ export interface AppConfig {
     receiptWatchIntervalMs: number;
     receiptWatchBatch: number;
     txNotFoundAfterS: number;
+    /** Depth a receipt needs (head − receipt block + 1) before its execution is confirmed. */
+    confirmations: number;
     aaveCacheMs: number;
   };
   requestLog: { enabled: boolean; retentionHours: number };
@@ -60,6 +62,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       receiptWatchIntervalMs: env.RECEIPT_WATCH_INTERVAL_MS,
       receiptWatchBatch: env.RECEIPT_WATCH_BATCH,
       txNotFoundAfterS: env.TX_NOT_FOUND_AFTER_S,
+      confirmations: env.CONFIRMATIONS,
       aaveCacheMs: env.AAVE_CACHE_MS,
     },
     requestLog: { enabled: env.REQUEST_LOG_ENABLED, retentionHours: env.REQUEST_LOG_RETENTION_HOURS },

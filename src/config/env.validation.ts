@@ -1,4 +1,4 @@
-// The environment contract (SPEC §2): every variable parsed and range-checked once, at start-up.
+// The environment contract: every variable parsed and range-checked once, at start-up; a bad value stops the start.
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { isAddress } from 'ethers';
@@ -108,6 +108,10 @@ export class EnvironmentVariables {
   @IntRange(1, 7 * 86400)
   TX_NOT_FOUND_AFTER_S = 900;
 
+  // Blocks a receipt must be buried under (its own block counts as 1) before an execution is confirmed.
+  @IntRange(1, 1000)
+  CONFIRMATIONS = 1;
+
   @IntRange(0, 60_000)
   AAVE_CACHE_MS = 5000;
 
@@ -138,7 +142,7 @@ export const ENV_KEYS = [
   'PORT', 'TELEMETRY_DB_PATH', 'TELEMETRY_DB_URL', 'TELEMETRY_SALT', 'TELEMETRY_CONSOLE', 'TELEMETRY_ADMIN_TOKEN',
   'BLOSSOM_FEE_BPS', 'SHOW_EXECUTION_METRICS', 'VITE_SHOW_EXECUTION_METRICS', 'SESSION_TTL_S', 'SESSION_DOMAIN',
   'ETH_RPC_URL', 'CHAIN_ID', 'AAVE_POOL_ADDRESS', 'RECEIPT_WATCH_INTERVAL_MS', 'RECEIPT_WATCH_BATCH',
-  'TX_NOT_FOUND_AFTER_S', 'AAVE_CACHE_MS', 'REQUEST_LOG_ENABLED', 'REQUEST_LOG_RETENTION_HOURS',
+  'TX_NOT_FOUND_AFTER_S', 'CONFIRMATIONS', 'AAVE_CACHE_MS', 'REQUEST_LOG_ENABLED', 'REQUEST_LOG_RETENTION_HOURS',
   'RATE_LIMIT_PER_MIN', 'EXECUTION_ADAPTERS', 'TRUST_PROXY', 'SIWE_NONCE_TTL_S',
 ] as const;
 

@@ -1,5 +1,6 @@
 // devnet:exec-batch: n wallets sign in and prepare one execution each; in real mode each execution is backed by a
 // real devnet transfer whose hash is submitted, then the server's receipt watcher confirms or fails it.
+import { Wallet } from 'ethers';
 import { defaultPrepareBody, Preflight, parsePreflight, unreachable, adminHeaders } from '../lib/api';
 import { EXIT, ToolError, ToolIo } from '../lib/cli';
 import { Headers, HttpClient, apiErrorCode, envelopeData } from '../lib/http';
@@ -92,7 +93,7 @@ export async function runExecBatch(options: ExecBatchOptions): Promise<ExecBatch
         try {
           const sessionId = await signIn(http, wallet, target, base, (e, res, status) => void stats.record(e, res, { status }));
           const headers = { ...base, 'x-session-id': sessionId, 'content-type': 'application/json' };
-          await prepareAndSend(http, stats, headers, body, options, item, sender, recipient);
+          await prepareAndSend(http, stats, headers, body, options, item, sender, wallet, recipient);
         } catch (err) {
           item.error ??= (err as Error).message;
         }
@@ -123,7 +124,7 @@ function prepareBody(preflight: Preflight, options: ExecBatchOptions): string {
 
 async function prepareAndSend(
   http: HttpClient, stats: RunStats, headers: Headers, body: string, options: ExecBatchOptions,
-  item: Item, sender: DevnetSender | undefined, recipient: string,
+  item: Item, sender: DevnetSender | undefined, wallet: Wallet, recipient: string,
 ): Promise<void> {
   const expected = options.dryRun ? 200 : 201;
   const res = await http.send({ method: 'POST', path: '/api/execute/prepare', headers, body, wantBody: true });
@@ -141,7 +142,7 @@ async function prepareAndSend(
   item.executionId = executionId;
   item.outcome = 'prepared';
   try {
-    item.txHash = await sendDevnetTransfer({ sender: sender!, to: recipient, amountWei: BigInt((JSON.parse(body) as { amount: string }).amount) });
+    item.txHash = await sendDevnetTransfer({ sender: sender!, from: wallet, to: recipient, amountWei: BigInt((JSON.parse(body) as { amount: string }).amount) });
   } catch (err) {
     item.outcome = 'send failed';
     item.error = (err as Error).message.split('\n')[0];

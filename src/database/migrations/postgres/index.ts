@@ -1,6 +1,7 @@
 // PostgreSQL migration history, in order. New entries come from
 // `TELEMETRY_DB_URL=postgres://… npm run migration:generate -- src/database/migrations/postgres/<Name>`, reviewed by hand.
 import { InitialSchema1795731386769 } from './1795731386769-InitialSchema';
+import { ReceiptDepthAndSender1796210210681 } from './1796210210681-ReceiptDepthAndSender';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const POSTGRES_MIGRATIONS: Function[] = [InitialSchema1795731386769];
+export const POSTGRES_MIGRATIONS: Function[] = [InitialSchema1795731386769, ReceiptDepthAndSender1796210210681];
