@@ -27,8 +27,11 @@ export const ErrorCode = {
   INTERNAL_ERROR: 'INTERNAL_ERROR',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
-  // Telemetry: 409 when POST /api/telemetry/runs names a runId that is already recorded.
+  // Traffic runs: 409 when POST /api/telemetry/runs names a runId that exists; 404 when finishing an unknown run,
+  // 409 when finishing one that is already finished.
   RUN_ALREADY_EXISTS: 'RUN_ALREADY_EXISTS',
+  RUN_NOT_FOUND: 'RUN_NOT_FOUND',
+  RUN_ALREADY_FINISHED: 'RUN_ALREADY_FINISHED',
   // Sessions (Sign-In with Ethereum): 400 malformed input, 401 failed verification or no usable session, 404 unknown.
   INVALID_SIWE_MESSAGE: 'INVALID_SIWE_MESSAGE',
   INVALID_ADDRESS: 'INVALID_ADDRESS',

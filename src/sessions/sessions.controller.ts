@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Ctx, RequestContext } from '../common/request-context';
+import { RunKeys } from '../traffic/run-keys';
 import { CreateSessionDto } from './dto/create-session.dto';
 import { SESSION_HEADER, sessionKeyOf } from './session-request';
 import { SessionsService } from './sessions.service';
@@ -9,7 +10,10 @@ import { SessionsService } from './sessions.service';
 @ApiTags('session')
 @Controller('api/session')
 export class SessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly runKeys: RunKeys,
+  ) {}
 
   @Get('nonce')
   @ApiOperation({ summary: 'A single-use nonce for an EIP-4361 message; expires after SIWE_NONCE_TTL_S' })
@@ -19,8 +23,10 @@ export class SessionsController {
 
   @Post()
   @ApiOperation({ summary: 'Sign in with a signed EIP-4361 message; returns the session id (shown once)' })
-  async create(@Body() dto: CreateSessionDto, @Ctx() ctx: RequestContext) {
-    const { userHash, ...created } = await this.sessions.signIn(dto.message, dto.signature);
+  async create(@Body() dto: CreateSessionDto, @Req() req: Request, @Ctx() ctx: RequestContext) {
+    // A wallet first seen in a sign-in of an open traffic run is a load-run user, shown apart from organic ones.
+    const source = (await this.runKeys.runIdOf(req)) === null ? 'siwe' : 'load-run';
+    const { userHash, ...created } = await this.sessions.signIn(dto.message, dto.signature, source);
     ctx.userHash = userHash;
     return created;
   }

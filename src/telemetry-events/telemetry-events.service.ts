@@ -8,6 +8,7 @@ export type TelemetryEventName =
   | 'execution.submitted'
   | 'execution.confirmed'
   | 'execution.failed'
+  | 'run.opened'
   | 'run.recorded'
   | (string & {});
 

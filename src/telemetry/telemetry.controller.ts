@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminGuard } from '../common/admin.guard';
-import { CreateRunDto } from '../traffic/dto/create-run.dto';
+import { FinishRunDto, OpenRunDto, RunParamsDto } from '../traffic/dto/run.dto';
 import { ExecutionsQueryDto, PageQueryDto, RunsQueryDto, TrafficQueryDto } from './dto/telemetry-queries.dto';
 import { TelemetryService } from './telemetry.service';
 import { TrafficRunsService } from '../traffic/traffic-runs.service';
@@ -41,7 +41,7 @@ export class TelemetryController {
   }
 
   @Get('runs')
-  @ApiOperation({ summary: 'Recent traffic runs (load-test, devnet-load, exec-batch), newest first' })
+  @ApiOperation({ summary: 'Recent traffic runs (load-test, devnet-load, exec-batch), newest first; open runs marked open' })
   recentRuns(@Query() query: RunsQueryDto) {
     return this.runs.recent(query.limit);
   }
@@ -50,9 +50,18 @@ export class TelemetryController {
   @HttpCode(201)
   @UseGuards(AdminGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Admin: record a traffic run; 409 RUN_ALREADY_EXISTS for a known runId' })
-  recordRun(@Body() body: CreateRunDto) {
-    return this.runs.record(body);
+  @ApiOperation({ summary: 'Admin: open a traffic run → { runId, runKey }; requests carrying x-run-key are its traffic; 409 RUN_ALREADY_EXISTS' })
+  openRun(@Body() body: OpenRunDto) {
+    return this.runs.open(body);
+  }
+
+  @Post('runs/:runId/finish')
+  @HttpCode(200)
+  @UseGuards(AdminGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Admin: store the tool's measurements and close the run; 404 RUN_NOT_FOUND, 409 RUN_ALREADY_FINISHED" })
+  finishRun(@Param() params: RunParamsDto, @Body() body: FinishRunDto) {
+    return this.runs.finish(params.runId, body);
   }
 
   @Get('traffic')

@@ -17,6 +17,7 @@ export interface RequestLogBufferStats {
   written: number;
   writeFailures: number;
   lastFlushAt: string | null;
+  /** Requests that named a run without an open run's key (x-run-key unknown or closed, or a bare x-run-id). */
   runIdsRejected: number;
 }
 
@@ -51,7 +52,7 @@ export class RequestLogBuffer {
     this.droppedTotal = new Counter({ name: 'bloom_request_log_dropped_total', help: 'Request-log rows dropped because the buffer was full', registers });
     this.writtenTotal = new Counter({ name: 'bloom_request_log_written_total', help: 'Request-log rows written to the database', registers });
     this.failuresTotal = new Counter({ name: 'bloom_request_log_write_failures_total', help: 'Failed request-log flushes (rows kept and retried)', registers });
-    this.runIdsRejectedTotal = new Counter({ name: 'bloom_request_log_run_id_rejected_total', help: 'Malformed x-run-id headers dropped from log rows', registers });
+    this.runIdsRejectedTotal = new Counter({ name: 'bloom_request_log_run_id_rejected_total', help: 'Requests whose run tag was refused (unknown or closed x-run-key, or a bare x-run-id): logged untagged', registers });
   }
 
   get depth(): number {

@@ -9,6 +9,7 @@ import { RequestLog } from './request-log.entity';
 import { RequestLogWriter } from './request-log.writer';
 import { RequestLogger } from './request-logger';
 import { RolledHour } from './rolled-hour.entity';
+import { RunKeys } from './run-keys';
 import { RollupScheduler } from './rollup.scheduler';
 import { RollupService } from './rollup.service';
 import { TrafficRun } from './traffic-run.entity';
@@ -25,12 +26,13 @@ import { TrafficService } from './traffic.service';
     RequestLogBuffer,
     RequestLogger,
     RequestLogWriter,
+    RunKeys,
     RollupService,
     RollupScheduler,
     TrafficService,
     TrafficRunsService,
     TrafficSeriesService,
   ],
-  exports: [RequestLogBuffer, TrafficService, TrafficRunsService, TrafficSeriesService],
+  exports: [RequestLogBuffer, RunKeys, TrafficService, TrafficRunsService, TrafficSeriesService],
 })
 export class TrafficModule {}

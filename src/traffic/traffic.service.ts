@@ -5,9 +5,12 @@ import { StatusCounts } from './status-counts';
 import { HOUR_MS } from './time';
 import { RunRequestRow, TrafficRepository } from './traffic.repository';
 
-export type TrafficTotals = StatusCounts;
+export interface TrafficTotals extends StatusCounts {
+  /** Of `requests`, those that belonged to a traffic run. */
+  runRequests: number;
+}
 
-export interface TrafficHour extends TrafficTotals {
+export interface TrafficHour extends StatusCounts {
   hourStart: string;
   avgMs: number | null;
   maxMs: number | null;
@@ -39,7 +42,7 @@ export class TrafficService {
       since < until ? this.repo.rolledTotals(since, until) : Promise.resolve({} as Record<string, unknown>),
       this.repo.rawTotalsSince(Math.max(since, until)),
     ]);
-    const keys = ['requests', 'ok', 'clientErrors', 'serverErrors', 'rateLimited'] as const;
+    const keys = ['requests', 'ok', 'clientErrors', 'serverErrors', 'rateLimited', 'runRequests'] as const;
     return Object.fromEntries(keys.map((k) => [k, toNumber(rolled[k]) + toNumber(raw[k])])) as unknown as TrafficTotals;
   }
 
