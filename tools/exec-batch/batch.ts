@@ -7,7 +7,7 @@ import { Headers, HttpClient, apiErrorCode, envelopeData } from '../lib/http';
 import { createLimiter } from '../lib/limiter';
 import { ProgressMode, startProgress } from '../lib/progress';
 import { writeRunJson } from '../lib/report-file';
-import { RegistrationResult, registerRun, runHeaders } from '../lib/traffic-run';
+import { abandonRun, FinishResult, finishRun, measurementsOf, OpenRun, openRun, runHeaders } from '../lib/traffic-run';
 import { signIn } from '../lib/siwe-client';
 import { RunStats } from '../lib/stats';
 import { endpointTable, errorTable, renderTable } from '../lib/table';
@@ -56,7 +56,7 @@ interface Item {
 export interface ExecBatchResult {
   counts: Record<string, number>;
   items: Item[];
-  registration: RegistrationResult;
+  registration: FinishResult;
   reportPath: string;
   exitCode: number;
 }
@@ -64,10 +64,24 @@ export interface ExecBatchResult {
 const POLL_MS = 2000;
 
 export async function runExecBatch(options: ExecBatchOptions): Promise<ExecBatchResult> {
-  const { io } = options;
   const http = new HttpClient(options.baseUrl, { connections: options.concurrency + 1 });
   const stats = new RunStats();
-  const base: Headers = runHeaders(options.runId);
+  try {
+    const run = await openRun(http, options.baseUrl, { runId: options.runId, kind: 'exec-batch', params: options.params }, options.adminToken);
+    try {
+      return await runOpened(http, options, run, stats);
+    } catch (err) {
+      await abandonRun(http, run, stats, err, options.adminToken);
+      throw err;
+    }
+  } finally {
+    await http.close();
+  }
+}
+
+async function runOpened(http: HttpClient, options: ExecBatchOptions, run: OpenRun, stats: RunStats): Promise<ExecBatchResult> {
+  const { io } = options;
+  const base: Headers = runHeaders(run);
   const startedAt = Date.now();
   let sender: DevnetSender | undefined;
   try {
@@ -102,10 +116,9 @@ export async function runExecBatch(options: ExecBatchOptions): Promise<ExecBatch
     progress.stop();
     if (sender) await waitForReceipts(http, options, items);
     items.sort((a, b) => a.index - b.index);
-    return await finish(http, options, stats, items, startedAt);
+    return await finish(http, options, run, stats, items, startedAt);
   } finally {
     sender?.close();
-    await http.close();
   }
 }
 
@@ -183,7 +196,7 @@ async function waitForReceipts(http: HttpClient, options: ExecBatchOptions, item
   }
 }
 
-async function finish(http: HttpClient, options: ExecBatchOptions, stats: RunStats, items: Item[], startedAt: number): Promise<ExecBatchResult> {
+async function finish(http: HttpClient, options: ExecBatchOptions, run: OpenRun, stats: RunStats, items: Item[], startedAt: number): Promise<ExecBatchResult> {
   const { io } = options;
   const endedAt = Date.now();
   const counts: Record<string, number> = {};
@@ -219,22 +232,10 @@ async function finish(http: HttpClient, options: ExecBatchOptions, stats: RunSta
   io.out('');
   io.out(errorTable(snapshot.errors));
   const failures = items.filter((i) => i.outcome !== 'validated' && i.outcome !== 'confirmed');
-  const registration = await registerRun(http, {
-    runId: options.runId,
-    kind: 'exec-batch',
-    params: options.params,
-    startedAt,
-    endedAt,
-    requests: snapshot.requests,
-    okPct: snapshot.okPct,
-    p50Ms: snapshot.latency.p50,
-    p95Ms: snapshot.latency.p95,
-    p99Ms: snapshot.latency.p99,
-    http5xx: snapshot.http5xx,
-    ...(snapshot.errors[0] ? { topError: snapshot.errors[0].code } : {}),
-    summary: { stages: Object.fromEntries(stages), ...(quote ? { quote } : {}), endpoints: snapshot.endpoints, errors: snapshot.errors, latency: snapshot.latency,
-      txHashes: hashes.map((i) => i.txHash) },
-  }, options.adminToken);
+  const registration = await finishRun(http, run, measurementsOf(snapshot, endedAt, {
+    stages: Object.fromEntries(stages), ...(quote ? { quote } : {}), endpoints: snapshot.endpoints, errors: snapshot.errors, latency: snapshot.latency,
+    txHashes: hashes.map((i) => i.txHash),
+  }), options.adminToken);
   (registration.ok ? io.out : io.err)(registration.ok ? registration.message : `warning: ${registration.message}`);
   const reportPath = await writeRunJson(options.reportDir, options.runId, { runId: options.runId, kind: 'exec-batch', params: options.params,
     startedAt: new Date(startedAt).toISOString(), endedAt: new Date(endedAt).toISOString(), stages: Object.fromEntries(stages), quote, items, ...snapshot, registration });
