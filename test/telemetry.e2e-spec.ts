@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Execution, ExecutionStatus } from '../src/executions/execution.entity';
 import { RollupService } from '../src/traffic/rollup.service';
 import { RollupScheduler } from '../src/traffic/rollup.scheduler';
@@ -107,38 +107,79 @@ describe('telemetry endpoints', () => {
   });
 
   describe('runs', () => {
-    const run = (runId: string, startedAt: number | string, extra: Record<string, unknown> = {}) => ({
-      runId, kind: 'devnet-load', params: { users: 10 }, startedAt, endedAt: typeof startedAt === 'number' ? startedAt + 60_000 : '2030-01-01T00:01:00Z',
-      requests: 1000, okPct: 99.5, p50Ms: 3, p95Ms: 12.5, p99Ms: 40, http5xx: 2, topError: 'HTTP_503', summary: { endpoints: [] }, ...extra,
+    const open = (body: Record<string, unknown>) => request(t.http).post('/api/telemetry/runs').set(auth).send(body);
+    const finish = (runId: string, extra: Record<string, unknown> = {}) => request(t.http).post(`/api/telemetry/runs/${runId}/finish`).set(auth)
+      .send({ requests: 1000, okPct: 99.5, p50Ms: 3, p95Ms: 12.5, p99Ms: 40, http5xx: 2, topError: 'HTTP_503', summary: { endpoints: [] }, ...extra });
+
+    it('opens a run → 201 { runId, runKey }; the key is stored only as its SHA-256 and never listed; 409 for a taken id', async () => {
+      const created = await open({ runId: 'run-1', kind: 'devnet-load', params: { users: 10 } }).expect(201);
+      const { runId, runKey } = created.body.data as { runId: string; runKey: string };
+      expect(created.body.data).toEqual({ runId: 'run-1', runKey: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+      const [stored] = (await t.dataSource.query(`SELECT * FROM "traffic_runs" WHERE "run_id" = 'run-1'`)) as Record<string, unknown>[];
+      expect(stored.key_hash).toBe(createHash('sha256').update(runKey).digest('hex'));
+      expect(JSON.stringify(stored)).not.toContain(runKey.slice(2));
+      const listed = await request(t.http).get('/api/telemetry/runs?limit=100').expect(200);
+      expect(JSON.stringify(listed.body)).not.toContain(runKey.slice(2));
+      expect(JSON.stringify(listed.body)).not.toContain(String(stored.key_hash));
+      expect(listed.body.data.find((r: { runId: string }) => r.runId === runId)).toEqual({
+        runId, kind: 'devnet-load', params: { users: 10 }, open: true, startedAt: expect.any(String), endedAt: null,
+        requests: null, okPct: null, p50Ms: null, p95Ms: null, p99Ms: null, http5xx: null, topError: null,
+      });
+      const dup = await open({ runId: 'run-1', kind: 'load-test' }).expect(409);
+      expect(dup.body.error.code).toBe('RUN_ALREADY_EXISTS');
     });
 
-    it('records a run (epoch ms or ISO times) and answers 409 RUN_ALREADY_EXISTS for a duplicate runId', async () => {
-      const created = await request(t.http).post('/api/telemetry/runs').set(auth).send(run('run-1', now - 10 * 60_000)).expect(201);
-      expect(created.body.data).toMatchObject({ runId: 'run-1', kind: 'devnet-load', requests: 1000, startedAt: new Date(now - 10 * 60_000).toISOString() });
-      await request(t.http).post('/api/telemetry/runs').set(auth).send(run('run-iso', '2030-01-01T00:00:00Z')).expect(201);
-      const dup = await request(t.http).post('/api/telemetry/runs').set(auth).send(run('run-1', now)).expect(409);
-      expect(dup.body.error.code).toBe('RUN_ALREADY_EXISTS');
+    it('generates the run id when none is given; two runs never share a key', async () => {
+      const a = await open({ kind: 'exec-batch' }).expect(201);
+      const b = await open({ kind: 'exec-batch' }).expect(201);
+      expect(a.body.data.runId).toMatch(/^exec-batch-\d{13}-[0-9a-f]{6}$/);
+      expect(a.body.data.runId).not.toBe(b.body.data.runId);
+      expect(a.body.data.runKey).not.toBe(b.body.data.runKey);
     });
 
     it.each([
       ['unknown kind', { kind: 'chaos' }],
       ['bad runId', { runId: 'has space' }],
       ['runId too long', { runId: 'x'.repeat(65) }],
-      ['okPct over 100', { okPct: 101 }],
-      ['negative requests', { requests: -1 }],
-      ['not a time', { startedAt: 'yesterday' }],
-      ['ended before it started', { endedAt: now - 20 * 60_000 }],
-      ['unknown field', { extra: true }],
-      ['missing summary', { summary: undefined }],
-    ])('rejects %s with 400 VALIDATION_ERROR', async (_name, patch) => {
-      const res = await request(t.http).post('/api/telemetry/runs').set(auth).send(run('run-bad', now - 10 * 60_000, patch)).expect(400);
+      ['params not an object', { params: 'x' }],
+      ['unknown field', { startedAt: 1 }],
+    ])('open rejects %s with 400 VALIDATION_ERROR', async (_name, patch) => {
+      const res = await open({ runId: 'run-bad', kind: 'devnet-load', ...patch }).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_ERROR');
     });
 
-    it('GET runs?limit lists the newest first', async () => {
-      for (let i = 0; i < 6; i++) await request(t.http).post('/api/telemetry/runs').set(auth).send(run(`run-n${i}`, now - (9 - i) * 60_000)).expect(201);
+    it('finish stores the measurements (epoch ms or ISO end) and closes the run; 409 once closed, 404 for an unknown run', async () => {
+      await open({ runId: 'run-f', kind: 'load-test' }).expect(201);
+      const endedAt = new Date(Date.now() + 60_000).toISOString();
+      const done = await finish('run-f', { endedAt }).expect(200);
+      expect(done.body.data).toMatchObject({ runId: 'run-f', open: false, endedAt, requests: 1000, okPct: 99.5, p95Ms: 12.5, http5xx: 2, topError: 'HTTP_503' });
+      const again = await finish('run-f').expect(409);
+      expect(again.body.error.code).toBe('RUN_ALREADY_FINISHED');
+      const unknown = await finish('no-such-run').expect(404);
+      expect(unknown.body.error.code).toBe('RUN_NOT_FOUND');
+      await request(t.http).post('/api/telemetry/runs/run-f/finish').send({}).expect(401);
+    });
+
+    it.each([
+      ['okPct over 100', { okPct: 101 }],
+      ['negative requests', { requests: -1 }],
+      ['missing requests', { requests: undefined }],
+      ['not a time', { endedAt: 'yesterday' }],
+      ['ended before it started', { endedAt: 1_000 }],
+      ['unknown field', { extra: true }],
+    ])('finish rejects %s with 400 VALIDATION_ERROR and the run stays open', async (_name, patch) => {
+      await open({ runId: 'run-v', kind: 'load-test' }).expect((res) => expect([201, 409]).toContain(res.status));
+      const res = await finish('run-v', patch).expect(400);
+      expect(res.body.error.code).toBe('VALIDATION_ERROR');
+      const runs = await request(t.http).get('/api/telemetry/runs?limit=100').expect(200);
+      expect(runs.body.data.find((r: { runId: string }) => r.runId === 'run-v').open).toBe(true);
+    });
+
+    it('GET runs?limit lists open and finished runs, newest first', async () => {
+      for (let i = 0; i < 3; i++) await open({ runId: `run-n${i}`, kind: 'devnet-load' }).expect(201);
+      await finish('run-n1').expect(200);
       const res = await request(t.http).get('/api/telemetry/runs?limit=3').expect(200);
-      expect(res.body.data.map((r: { runId: string }) => r.runId)).toEqual(['run-iso', 'run-n5', 'run-n4']);
+      expect(res.body.data.map((r: { runId: string; open: boolean }) => [r.runId, r.open])).toEqual([['run-n2', true], ['run-n1', false], ['run-n0', true]]);
       const five = await request(t.http).get('/api/telemetry/runs').expect(200);
       expect(five.body.data).toHaveLength(5);
     });

@@ -36,8 +36,10 @@ export class SessionsController {
   @ApiQuery({ name: 'sessionId', required: false })
   async status(@Req() req: Request, @Ctx() ctx: RequestContext) {
     const session = await this.sessions.findByKey(sessionKeyOf(req, true));
-    ctx.userHash = session.user.addressHash;
-    return this.sessions.view(session);
+    const view = this.sessions.view(session);
+    // A request belongs to a user only through an active session.
+    if (view.status === 'active') ctx.userHash = session.user.addressHash;
+    return view;
   }
 
   @Post('revoke')
@@ -46,7 +48,7 @@ export class SessionsController {
   @ApiOperation({ summary: 'Revoke the session; idempotent (revoking again answers the same)' })
   async revoke(@Req() req: Request, @Ctx() ctx: RequestContext) {
     const session = await this.sessions.findByKey(sessionKeyOf(req));
-    ctx.userHash = session.user.addressHash;
+    if (this.sessions.view(session).status === 'active') ctx.userHash = session.user.addressHash;
     return this.sessions.revoke(session);
   }
 }
