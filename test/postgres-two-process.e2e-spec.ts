@@ -1,4 +1,4 @@
-// Scale-out on one PostgreSQL (SPEC §10): two app instances, each with its own connection pool (so its own database
+// Scale-out on one PostgreSQL: two app instances, each with its own connection pool (so its own database
 // sessions and advisory locks, exactly as two processes would have), serve traffic and roll up the same hours at once.
 // PostgreSQL only: jest.config.js collects test/postgres-*.e2e-spec.ts only when TELEMETRY_DB_URL is set.
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -54,9 +54,11 @@ describe('two server processes on one PostgreSQL (requires TELEMETRY_DB_URL)', (
       const seeded = await seedPastHours(instances[0].dataSource, now);
 
       const sent = instances.map((_, i) => Array.from({ length: REQUESTS_PER_INSTANCE }, () => `two-proc-${i}-${randomUUID()}`));
+      // Each run is opened on the other instance: its key is found through the shared database, not in memory.
+      const keys = await Promise.all(instances.map((_, i) => openRun(instances[1 - i].baseUrl, `two-proc-${i}`)));
       const [reports] = await Promise.all([
         Promise.all([rollups[0].rollUpCompleteHours(now), rollups[1].rollUpCompleteHours(now), rollups[1].rollUpCompleteHours(now), rollups[0].rollUpCompleteHours(now)]),
-        ...instances.map((t, i) => serve(t.baseUrl, `two-proc-${i}`, sent[i])),
+        ...instances.map((t, i) => serve(t.baseUrl, keys[i], sent[i])),
       ]);
 
       // Every complete hour was rolled by exactly one of the instances, in exactly one run.
@@ -109,13 +111,19 @@ async function seedPastHours(ds: DataSource, now: number): Promise<Map<number, n
   return seeded;
 }
 
-/** One GET /api/session/nonce (a database write) per correlation id, CONCURRENCY at a time, tagged with runId. */
-async function serve(baseUrl: string, runId: string, correlationIds: string[]): Promise<void> {
+async function openRun(baseUrl: string, runId: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/telemetry/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runId, kind: 'load-test' }) });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { data: { runKey: string } }).data.runKey;
+}
+
+/** One GET /api/session/nonce (a database write) per correlation id, CONCURRENCY at a time, tagged with the run's key. */
+async function serve(baseUrl: string, runKey: string, correlationIds: string[]): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < correlationIds.length) {
       const id = correlationIds[next++];
-      const res = await fetch(`${baseUrl}/api/session/nonce`, { headers: { 'x-run-id': runId, 'x-correlation-id': id } });
+      const res = await fetch(`${baseUrl}/api/session/nonce`, { headers: { 'x-run-key': runKey, 'x-correlation-id': id } });
       await res.arrayBuffer();
       expect(res.status).toBe(200);
     }
