@@ -7,7 +7,7 @@ import { Headers, HttpClient, apiErrorCode, envelopeData } from '../lib/http';
 import { createLimiter } from '../lib/limiter';
 import { ProgressMode, startProgress } from '../lib/progress';
 import { writeRunJson } from '../lib/report-file';
-import { abandonRun, FinishResult, finishRun, measurementsOf, OpenRun, openRun, runHeaders } from '../lib/traffic-run';
+import { FinishResult, finishRun, inRun, measurementsOf, OpenRun, runHeaders, RunSpec } from '../lib/traffic-run';
 import { signIn } from '../lib/siwe-client';
 import { RunStats } from '../lib/stats';
 import { endpointTable, errorTable, renderTable } from '../lib/table';
@@ -67,13 +67,8 @@ export async function runExecBatch(options: ExecBatchOptions): Promise<ExecBatch
   const http = new HttpClient(options.baseUrl, { connections: options.concurrency + 1 });
   const stats = new RunStats();
   try {
-    const run = await openRun(http, options.baseUrl, { runId: options.runId, kind: 'exec-batch', params: options.params }, options.adminToken);
-    try {
-      return await runOpened(http, options, run, stats);
-    } catch (err) {
-      await abandonRun(http, run, stats, err, options.adminToken);
-      throw err;
-    }
+    const spec: RunSpec = { runId: options.runId, kind: 'exec-batch', params: options.params };
+    return await inRun(http, options.baseUrl, spec, options.adminToken, stats, (run) => runOpened(http, options, run, stats));
   } finally {
     await http.close();
   }

@@ -7,7 +7,7 @@ import { Headers, HttpClient, HttpRequest, apiErrorCode } from './http';
 import { createLimiter, runWorkers } from './limiter';
 import { ProgressMode, startProgress } from './progress';
 import { writeRunJson } from './report-file';
-import { abandonRun, FinishResult, finishRun, measurementsOf, OpenRun, openRun, runHeaders, RunMeasurements } from './traffic-run';
+import { FinishResult, finishRun, inRun, measurementsOf, OpenRun, runHeaders, RunMeasurements } from './traffic-run';
 import { signIn } from './siwe-client';
 import { Expectation, RunStats, StatsSnapshot } from './stats';
 import { correctedTable, endpointTable, errorTable } from './table';
@@ -87,13 +87,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const http = new HttpClient(options.baseUrl, { connections });
   const stats = new RunStats();
   try {
-    const run = await openRun(http, options.baseUrl, { runId: options.runId, kind: options.kind, params: options.params }, options.adminToken);
-    try {
-      return await runOpened(http, options, run, stats);
-    } catch (err) {
-      await abandonRun(http, run, stats, err, options.adminToken);
-      throw err;
-    }
+    const spec = { runId: options.runId, kind: options.kind, params: options.params };
+    return await inRun(http, options.baseUrl, spec, options.adminToken, stats, (run) => runOpened(http, options, run, stats));
   } finally {
     await http.close();
   }

@@ -41,7 +41,7 @@ export function runHeaders(run: OpenRun): Headers {
  * POST /api/telemetry/runs. Refuses in one line when the server will not open it: without admin access the run's
  * requests could not be told apart from organic traffic, so the tool sends none.
  */
-export async function openRun(http: HttpClient, baseUrl: string, run: { runId: string; kind: RunKind; params: Record<string, unknown> }, adminToken: string | undefined): Promise<OpenRun> {
+async function openRun(http: HttpClient, baseUrl: string, run: RunSpec, adminToken: string | undefined): Promise<OpenRun> {
   const res = await http.send({ method: 'POST', path: '/api/telemetry/runs', headers: adminHeaders(adminToken), body: JSON.stringify(run), wantBody: true });
   const opened = envelopeData<OpenRun>(res.body);
   if (res.status === 201 && opened?.runKey) return { runId: opened.runId, runKey: opened.runKey };
@@ -84,8 +84,29 @@ export function measurementsOf(snapshot: StatsSnapshot, endedAt: number, summary
   };
 }
 
-/** A tool that stops early still closes its run, with what it measured up to then, so no run is left open. */
-export async function abandonRun(http: HttpClient, run: OpenRun, stats: RunStats, error: unknown, adminToken: string | undefined): Promise<void> {
+export interface RunSpec {
+  runId: string;
+  kind: RunKind;
+  params: Record<string, unknown>;
+}
+
+/**
+ * Opens the run, then runs `body` with it (which finishes it). A tool that stops early still closes its run, with what
+ * it measured up to then, so no run is left open.
+ */
+export async function inRun<T>(
+  http: HttpClient, baseUrl: string, spec: RunSpec, adminToken: string | undefined, stats: RunStats, body: (run: OpenRun) => Promise<T>,
+): Promise<T> {
+  const run = await openRun(http, baseUrl, spec, adminToken);
+  try {
+    return await body(run);
+  } catch (err) {
+    await abandonRun(http, run, stats, err, adminToken);
+    throw err;
+  }
+}
+
+async function abandonRun(http: HttpClient, run: OpenRun, stats: RunStats, error: unknown, adminToken: string | undefined): Promise<void> {
   const snapshot = stats.snapshot();
   const reason = error instanceof Error ? error.message : String(error);
   await finishRun(http, run, measurementsOf(snapshot, Date.now(), { aborted: reason, endpoints: snapshot.endpoints, errors: snapshot.errors }), adminToken);

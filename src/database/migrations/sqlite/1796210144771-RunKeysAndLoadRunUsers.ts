@@ -1,6 +1,7 @@
 // traffic_runs gain the hash of their secret key and may be open (no end, no measurements yet); metrics_rollup counts
 // the requests of runs per row; users get an index for counting load-run wallets. Generated, then data steps added.
 import { MigrationInterface, QueryRunner } from "typeorm";
+import { runKeysDataDown, runKeysDataUp } from "../run-keys-data";
 
 export class RunKeysAndLoadRunUsers1796210144771 implements MigrationInterface {
     name = 'RunKeysAndLoadRunUsers1796210144771'
@@ -30,17 +31,11 @@ export class RunKeysAndLoadRunUsers1796210144771 implements MigrationInterface {
         await queryRunner.query(`CREATE INDEX "IDX_traffic_runs_started_at" ON "traffic_runs" ("started_at") `);
         await queryRunner.query(`CREATE INDEX "IDX_users_source_first_seen_at" ON "users" ("source", "first_seen_at") `);
         await queryRunner.query(`CREATE UNIQUE INDEX "UQ_traffic_runs_key_hash" ON "traffic_runs" ("key_hash") `);
-        // Data: run ids a client named in a bare x-run-id header that no recorded run has are not a run's traffic.
-        await queryRunner.query(`UPDATE "request_log" SET "run_id" = NULL WHERE "run_id" IS NOT NULL AND "run_id" NOT IN (SELECT "run_id" FROM "traffic_runs")`);
-        // Rolled hours whose raw rows are still kept get their run-request counts; pruned hours stay at 0 (unknown).
-        await queryRunner.query(`UPDATE "metrics_rollup" SET "run_requests" = (SELECT COUNT(*) FROM "request_log" "r" WHERE "r"."run_id" IS NOT NULL ` +
-            `AND "r"."ts" >= "metrics_rollup"."hour_start" AND "r"."ts" < "metrics_rollup"."hour_start" + 3600000 ` +
-            `AND ("metrics_rollup"."route" = '*' OR ("r"."route" = "metrics_rollup"."route" AND "r"."method" = "metrics_rollup"."method")))`);
+        await runKeysDataUp(queryRunner);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
-        // Open runs have no measurements, which the older schema requires.
-        await queryRunner.query(`DELETE FROM "traffic_runs" WHERE "ended_at" IS NULL`);
+        await runKeysDataDown(queryRunner);
         await queryRunner.query(`DROP INDEX "UQ_traffic_runs_key_hash"`);
         await queryRunner.query(`DROP INDEX "IDX_users_source_first_seen_at"`);
         await queryRunner.query(`DROP INDEX "IDX_traffic_runs_started_at"`);
