@@ -23,7 +23,7 @@ describe('telemetry endpoints', () => {
     await t.app.get(RollupScheduler).startup;
     const ds = t.dataSource;
     users = await ds.getRepository(User).save(
-      ['a', 'b', 'c', 'd'].map((c, i) => ({ addressHash: c.repeat(64), firstSeenAt: now - (10 - i) * HOUR, lastSeenAt: now - i * HOUR, source: 'siwe', notes: null })),
+      ['a', 'b', 'c', 'd'].map((c, i) => ({ addressHash: c.repeat(64), firstSeenAt: now - (10 - i) * HOUR, lastSeenAt: now - i * HOUR, source: c === 'd' ? 'load-run' : 'siwe', notes: null })),
     );
     const session = (userId: number, createdAt: number, expiresAt: number, status: 'active' | 'revoked') =>
       ({ userId, keyHash: randomUUID().replace(/-/g, '').padEnd(64, '0'), status, createdAt, expiresAt, revokedAt: status === 'revoked' ? createdAt : null });
@@ -192,7 +192,7 @@ describe('telemetry endpoints', () => {
       const statuses = [200, 200, 404, 429, 500];
       for (const [hour, n] of [[current - 2 * HOUR, 30], [current - HOUR, 20], [current, 10]] as const) {
         for (let i = 0; i < n; i++) {
-          rows.push({ ts: hour + i * 1000, method: 'GET', route: '/health', status: statuses[i % 5], durationMs: i + 1, userHash: null, runId: null, correlationId: null,
+          rows.push({ ts: hour + i * 1000, method: 'GET', route: '/health', status: statuses[i % 5], durationMs: i + 1, userHash: null, runId: i % 3 === 0 ? 'run-seed' : null, correlationId: null,
             errorCode: statuses[i % 5] === 404 ? 'NOT_FOUND' : statuses[i % 5] === 500 ? 'INTERNAL_ERROR' : statuses[i % 5] === 429 ? 'RATE_LIMITED' : null });
         }
       }
@@ -224,11 +224,12 @@ describe('telemetry endpoints', () => {
     it('GET summary: users, sessions, executions, requests, top errors, request-log health', async () => {
       const res = await request(t.http).get('/api/telemetry/summary').set(auth).expect(200);
       const s = res.body.data;
-      expect(s.users).toEqual({ total: 4, activeLast24h: 4 });
+      expect(s.users).toEqual({ total: 4, activeLast24h: 4, fromLoadRuns: 1 });
       expect(s.sessions).toEqual({ active: 1, expired: 2, revoked: 1 });
       expect(s.executions).toMatchObject({ byStatus: { prepared: 1, submitted: 1, confirmed: 2, failed: 1 }, total: 5, successRate: 2 / 3 });
       const errors = rows.filter((r) => r.status >= 500).length;
-      expect(s.requests).toMatchObject({ allTime: rows.length, last24h: rows.length, http5xx24h: errors, errorRate24h: errors / rows.length });
+      const ofRuns = rows.filter((r) => r.runId !== null).length;
+      expect(s.requests).toMatchObject({ allTime: rows.length, last24h: rows.length, fromLoadRunsAllTime: ofRuns, fromLoadRuns24h: ofRuns, http5xx24h: errors, errorRate24h: errors / rows.length });
       expect(s.requests.lastRolledHour).toMatchObject({ hourStart: new Date(current - HOUR).toISOString(), requests: 20, p95Ms: 19 });
       const codes = new Map<string, number>();
       for (const r of rows) if (r.errorCode) codes.set(r.errorCode, (codes.get(r.errorCode) ?? 0) + 1);
