@@ -2,7 +2,7 @@
 // `TELEMETRY_DB_URL=postgres://… npm run migration:generate -- src/database/migrations/postgres/<Name>`, reviewed by hand.
 import { InitialSchema1795731386769 } from './1795731386769-InitialSchema';
 import { ReceiptDepthAndSender1796210210681 } from './1796210210681-ReceiptDepthAndSender';
-import { RunKeysAndLoadRunUsers1796210173804 } from './1796210173804-RunKeysAndLoadRunUsers';
+import { RunKeysAndLoadRunUsers1796212396014 } from './1796212396014-RunKeysAndLoadRunUsers';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const POSTGRES_MIGRATIONS: Function[] = [InitialSchema1795731386769, ReceiptDepthAndSender1796210210681, RunKeysAndLoadRunUsers1796210173804];
+export const POSTGRES_MIGRATIONS: Function[] = [InitialSchema1795731386769, ReceiptDepthAndSender1796210210681, RunKeysAndLoadRunUsers1796212396014];

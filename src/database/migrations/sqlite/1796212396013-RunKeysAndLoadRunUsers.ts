@@ -3,8 +3,8 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 import { runKeysDataDown, runKeysDataUp } from "../run-keys-data";
 
-export class RunKeysAndLoadRunUsers1796210144771 implements MigrationInterface {
-    name = 'RunKeysAndLoadRunUsers1796210144771'
+export class RunKeysAndLoadRunUsers1796212396013 implements MigrationInterface {
+    name = 'RunKeysAndLoadRunUsers1796212396013'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`DROP INDEX "UQ_metrics_rollup_hour_route_method"`);

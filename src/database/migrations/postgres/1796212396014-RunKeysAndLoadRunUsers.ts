@@ -3,8 +3,8 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 import { runKeysDataDown, runKeysDataUp } from "../run-keys-data";
 
-export class RunKeysAndLoadRunUsers1796210173804 implements MigrationInterface {
-    name = 'RunKeysAndLoadRunUsers1796210173804'
+export class RunKeysAndLoadRunUsers1796212396014 implements MigrationInterface {
+    name = 'RunKeysAndLoadRunUsers1796212396014'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE "metrics_rollup" ADD "run_requests" integer NOT NULL DEFAULT '0'`);
