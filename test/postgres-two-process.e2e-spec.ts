@@ -3,6 +3,7 @@
 // PostgreSQL only: jest.config.js collects test/postgres-*.e2e-spec.ts only when TELEMETRY_DB_URL is set.
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { dialectOf, toNumber } from '../src/database/dialect';
@@ -10,6 +11,7 @@ import { openDatabase } from '../src/database/migrate';
 import { ALL_ROUTES } from '../src/traffic/rollup-math';
 import { HOUR_MS, hourStart } from '../src/traffic/time';
 import { RollupReport, RollupService } from '../src/traffic/rollup.service';
+import { OPEN_RUN_TTL_MS } from '../src/traffic/run-keys';
 import { bootTestApp, TestApp } from './support/app';
 import { createTestDatabase, postgresServerUrl, TestDatabase } from './support/postgres';
 
@@ -87,6 +89,36 @@ describe('two server processes on one PostgreSQL (requires TELEMETRY_DB_URL)', (
         expect(new Map(allRoutes.map((r) => [toNumber(r.hour_start), toNumber(r.requests)]))).toEqual(seeded);
       } finally {
         await check.destroy();
+      }
+    } finally {
+      for (const t of instances) await t.close();
+    }
+  });
+
+  it('a run finished on one replica stops tagging on another within OPEN_RUN_TTL_MS', async () => {
+    const instances: TestApp[] = [];
+    try {
+      for (let i = 0; i < 2; i++) instances.push(await bootTestApp({ env: { TELEMETRY_DB_URL: db.url }, listen: true }));
+      const [a, b] = instances;
+      const runKey = await openRun(a.baseUrl, 'stale-check');
+      const rejected = async (): Promise<number> => {
+        const health = (await (await fetch(`${b.baseUrl}/health`)).json()) as { requestLog: { runIdsRejected: number } };
+        return health.requestLog.runIdsRejected;
+      };
+      // b learns the open key from the database, and caches it.
+      await (await fetch(`${b.baseUrl}/health`, { headers: { 'x-run-key': runKey } })).arrayBuffer();
+      const finish = await fetch(`${a.baseUrl}/api/telemetry/runs/stale-check/finish`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ requests: 1, okPct: 100, p50Ms: 1, p95Ms: 1, p99Ms: 1, http5xx: 0 }),
+      });
+      expect(finish.status).toBe(200);
+      const finishedAt = Date.now();
+      const before = await rejected();
+      // Each request is logged (and a refused tag counted) once its response is done: poll until one is refused.
+      while ((await rejected()) === before) {
+        expect(Date.now() - finishedAt).toBeLessThan(OPEN_RUN_TTL_MS + 2_000);
+        await (await fetch(`${b.baseUrl}/health`, { headers: { 'x-run-key': runKey } })).arrayBuffer();
+        await sleep(50);
       }
     } finally {
       for (const t of instances) await t.close();
