@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { bodyParserErrorMiddleware } from './common/body-parser-errors';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
 import { jsonDepthMiddleware } from './common/json-depth';
+import { ServiceLogger } from './logging/service-logger';
 import { assetsStaticOptions, findPublicDir } from './dashboard/dashboard.static';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { RequestLogger } from './traffic/request-logger';
@@ -15,15 +16,21 @@ import { RequestLogger } from './traffic/request-logger';
 export const BODY_LIMIT = '64kb';
 
 export interface CreateAppOptions {
+  /**
+   * Nest's console logger at these levels (tests, tools); default: the service logger (pino, LOG_LEVEL and
+   * LOG_FORMAT), holding every line until the caller's `app.flushLogs()`, so that a start that fails can end in one line.
+   */
   logger?: LogLevel[] | false;
 }
 
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const production = options.logger === undefined;
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
-    logger: options.logger ?? ['log', 'warn', 'error'],
+    ...(production ? { bufferLogs: true, autoFlushLogs: false } : { logger: options.logger }),
     abortOnError: false,
   });
+  if (production) app.useLogger(app.get(ServiceLogger));
   configureApp(app);
   return app;
 }
