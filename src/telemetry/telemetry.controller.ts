@@ -43,7 +43,7 @@ export class TelemetryController {
   @Get('runs')
   @ApiOperation({ summary: 'Recent traffic runs (load-test, devnet-load, exec-batch), newest first' })
   recentRuns(@Query() query: RunsQueryDto) {
-    return this.runs.recent(query.limit);
+    return this.runs.recent(query.limit, query.includeDry);
   }
 
   @Post('runs')
@@ -58,6 +58,6 @@ export class TelemetryController {
   @Get('traffic')
   @ApiOperation({ summary: 'Hourly request series (all routes) for the last `hours` hours, from rollups plus unrolled hours' })
   traffic(@Query() query: TrafficQueryDto) {
-    return this.series.series(query.hours);
+    return query.minutes === undefined ? this.series.series(query.hours) : this.series.perMinute(query.minutes);
   }
 }

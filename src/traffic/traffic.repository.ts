@@ -6,7 +6,7 @@ import { Dialect, dialectOf, toNumber } from '../database/dialect';
 import { pushParams, REQUEST_LOG_COLUMNS, RequestLogRow } from './request-log-row';
 import { ALL_ROUTES, GroupAggregate, ROLLUP_PERCENTILES, RollupFigures } from './rollup-math';
 import { STATUS_COUNTS_SQL } from './status-counts';
-import { HOUR_MS } from './time';
+import { HOUR_MS, MINUTE_MS } from './time';
 
 const ROLLUP_COLUMNS = [
   'hour_start', 'route', 'method', 'requests', 'ok', 'client_errors', 'server_errors', 'rate_limited',
@@ -230,6 +230,28 @@ export class TrafficRepository {
       [since],
     );
     return rows.map((r) => ({ ...r, hourStart: toNumber(r.h) * HOUR_MS }));
+  }
+
+  /** Per-minute status counts, mean and max duration of the raw rows since `since` (the ts index bounds the scan). */
+  async rawMinutesSince(since: number): Promise<Raw[]> {
+    const rows = await this.all(
+      `SELECT "ts" / ${MINUTE_MS} AS "m", ${STATUS_COUNTS_SQL}, AVG("duration_ms") AS "avgMs", MAX("duration_ms") AS "maxMs" ` +
+        `FROM "request_log" WHERE "ts" >= ${this.p(1)} GROUP BY "ts" / ${MINUTE_MS}`,
+      [since],
+    );
+    return rows.map((r) => ({ ...r, minuteStart: toNumber(r.m) * MINUTE_MS }));
+  }
+
+  /** The nearest-rank p95 of each minute since `since`, with the rollups' rank rule, so minutes and hours agree. */
+  async rawMinuteP95Since(since: number): Promise<Map<number, number>> {
+    const rows = await this.all(
+      `SELECT "m", "duration_ms" FROM (SELECT "ts" / ${MINUTE_MS} AS "m", "duration_ms", ` +
+        `ROW_NUMBER() OVER (PARTITION BY "ts" / ${MINUTE_MS} ORDER BY "duration_ms") AS "rn", ` +
+        `COUNT(*) OVER (PARTITION BY "ts" / ${MINUTE_MS}) AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)}) "w" ` +
+        `WHERE "rn" = ("n" * 95 + 99) / 100`,
+      [since],
+    );
+    return new Map(rows.map((r) => [toNumber(r.m) * MINUTE_MS, toNumber(r.duration_ms)]));
   }
 
   /** The newest all-routes rollup row: its hour, requests and p95. */

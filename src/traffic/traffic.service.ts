@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { toNullableNumber, toNumber } from '../database/dialect';
 import { StatusCounts } from './status-counts';
-import { HOUR_MS } from './time';
+import { HOUR_MS, MINUTE_MS } from './time';
 import { RunRequestRow, TrafficRepository } from './traffic.repository';
 
 export type TrafficTotals = StatusCounts;
@@ -58,6 +58,31 @@ export class TrafficService {
     return this.repo.requestsOfRun(runId);
   }
 
+  /**
+   * One entry per minute from `from` (a minute boundary) to the minute containing `now`, oldest first, from the raw
+   * rows (recent minutes are never rolled up); minutes without traffic are zeros.
+   */
+  async perMinute(from: number, now: number): Promise<TrafficMinute[]> {
+    const [raw, p95] = await Promise.all([this.repo.rawMinutesSince(from), this.repo.rawMinuteP95Since(from)]);
+    const byMinute = new Map(raw.map((r) => [toNumber(r.minuteStart), r]));
+    const series: TrafficMinute[] = [];
+    for (let m = from; m <= now; m += MINUTE_MS) {
+      const r = byMinute.get(m) ?? {};
+      series.push({
+        minuteStart: new Date(m).toISOString(),
+        requests: toNumber(r.requests),
+        ok: toNumber(r.ok),
+        clientErrors: toNumber(r.clientErrors),
+        serverErrors: toNumber(r.serverErrors),
+        rateLimited: toNumber(r.rateLimited),
+        avgMs: toNullableNumber(r.avgMs),
+        maxMs: toNullableNumber(r.maxMs),
+        p95Ms: p95.get(m) ?? null,
+      });
+    }
+    return series;
+  }
+
   /** One entry per hour from `from` to the hour containing `now`, oldest first; hours without traffic are zeros. */
   async hourly(from: number, now: number): Promise<TrafficHour[]> {
     const until = await this.rolledUntil();
@@ -72,6 +97,13 @@ export class TrafficService {
     for (let h = from; h <= now; h += HOUR_MS) series.push(byHour.get(h) ?? emptyHour(h, h >= until));
     return series;
   }
+}
+
+export interface TrafficMinute extends TrafficTotals {
+  minuteStart: string;
+  avgMs: number | null;
+  maxMs: number | null;
+  p95Ms: number | null;
 }
 
 function toHour(h: number, r: Record<string, unknown>, rolled: boolean): TrafficHour {
