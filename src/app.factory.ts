@@ -9,6 +9,8 @@ import { bodyParserErrorMiddleware } from './common/body-parser-errors';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
 import { jsonDepthMiddleware } from './common/json-depth';
 import { ServiceLogger } from './logging/service-logger';
+import { RATE_LIMITED_RESPONSE } from './openapi/api-responses';
+import { SESSION_HEADER } from './sessions/session-request';
 import { assetsStaticOptions, findPublicDir } from './dashboard/dashboard.static';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { RequestLogger } from './traffic/request-logger';
@@ -61,7 +63,10 @@ function setUpSwagger(app: INestApplication): void {
       .setTitle('Bloom Telemetry')
       .setDescription('Observability backend of the Bloom DeFi agent devnet')
       .setVersion('1')
-      .addBearerAuth()
+      // A static token compared in constant time, not a JWT.
+      .addSecurity('admin', { type: 'http', scheme: 'bearer', description: 'TELEMETRY_ADMIN_TOKEN (unset: loopback clients only)' })
+      .addSecurity('session', { type: 'apiKey', in: 'header', name: SESSION_HEADER, description: 'The sessionId of POST /api/session' })
+      .addGlobalResponse(RATE_LIMITED_RESPONSE)
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
