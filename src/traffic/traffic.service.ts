@@ -19,6 +19,14 @@ export interface TrafficHour extends TrafficTotals {
   rolled: boolean;
 }
 
+/** A minute of the recent past, from the raw rows (never rolled up), with the rollups' nearest-rank p95. */
+export interface TrafficMinute extends TrafficTotals {
+  minuteStart: string;
+  avgMs: number | null;
+  maxMs: number | null;
+  p95Ms: number | null;
+}
+
 @Injectable()
 export class TrafficService {
   constructor(private readonly repo: TrafficRepository) {}
@@ -67,18 +75,7 @@ export class TrafficService {
     const byMinute = new Map(raw.map((r) => [toNumber(r.minuteStart), r]));
     const series: TrafficMinute[] = [];
     for (let m = from; m <= now; m += MINUTE_MS) {
-      const r = byMinute.get(m) ?? {};
-      series.push({
-        minuteStart: new Date(m).toISOString(),
-        requests: toNumber(r.requests),
-        ok: toNumber(r.ok),
-        clientErrors: toNumber(r.clientErrors),
-        serverErrors: toNumber(r.serverErrors),
-        rateLimited: toNumber(r.rateLimited),
-        avgMs: toNullableNumber(r.avgMs),
-        maxMs: toNullableNumber(r.maxMs),
-        p95Ms: p95.get(m) ?? null,
-      });
+      series.push({ minuteStart: new Date(m).toISOString(), ...countsAndDurations(byMinute.get(m) ?? {}), p95Ms: p95.get(m) ?? null });
     }
     return series;
   }
@@ -99,16 +96,9 @@ export class TrafficService {
   }
 }
 
-export interface TrafficMinute extends TrafficTotals {
-  minuteStart: string;
-  avgMs: number | null;
-  maxMs: number | null;
-  p95Ms: number | null;
-}
-
-function toHour(h: number, r: Record<string, unknown>, rolled: boolean): TrafficHour {
+/** Status counts, mean and max duration of a rollup or raw aggregate row, as the series show them. */
+function countsAndDurations(r: Record<string, unknown>): TrafficTotals & { avgMs: number | null; maxMs: number | null } {
   return {
-    hourStart: new Date(h).toISOString(),
     requests: toNumber(r.requests),
     ok: toNumber(r.ok),
     clientErrors: toNumber(r.clientErrors),
@@ -116,6 +106,13 @@ function toHour(h: number, r: Record<string, unknown>, rolled: boolean): Traffic
     rateLimited: toNumber(r.rateLimited),
     avgMs: toNullableNumber(r.avgMs),
     maxMs: toNullableNumber(r.maxMs),
+  };
+}
+
+function toHour(h: number, r: Record<string, unknown>, rolled: boolean): TrafficHour {
+  return {
+    hourStart: new Date(h).toISOString(),
+    ...countsAndDurations(r),
     p50Ms: rolled ? toNullableNumber(r.p50Ms) : null,
     p95Ms: rolled ? toNullableNumber(r.p95Ms) : null,
     p99Ms: rolled ? toNullableNumber(r.p99Ms) : null,
