@@ -1,5 +1,6 @@
 // `npm start` (prestart) and `npm install` (prepare): build only when an input is newer than the last successful build,
-// so a start on a built tree costs a few directory reads instead of loading the TypeScript compiler.
+// so a start on a built tree costs a few directory reads instead of loading the TypeScript compiler. `--force`
+// (`npm run build`) always builds everything.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } = require('node:fs');
@@ -26,10 +27,13 @@ function newest(path) {
 
 const built = newest(STAMP);
 const changed = Math.max(...INPUTS.map((input) => newest(join(ROOT, input))));
-if (built > 0 && changed <= built) process.exit(0);
+const force = process.argv.includes('--force');
+if (!force && built > 0 && changed <= built) process.exit(0);
 
+// tsc --build trusts its build info and does not notice deleted outputs: without a stamp of ours, build everything.
+const args = ['--build', 'tsconfig.build.json', ...(force || built === 0 ? ['--force'] : [])];
 const startedAt = Date.now();
-const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args], { cwd: ROOT, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 mkdirSync(join(ROOT, 'dist'), { recursive: true });
 // Stamped with the build's start: a file saved during the build is newer, so the next start builds again.
