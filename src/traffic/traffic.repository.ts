@@ -232,26 +232,20 @@ export class TrafficRepository {
     return rows.map((r) => ({ ...r, hourStart: toNumber(r.h) * HOUR_MS }));
   }
 
-  /** Per-minute status counts, mean and max duration of the raw rows since `since` (the ts index bounds the scan). */
+  /**
+   * Per-minute status counts, mean, max and nearest-rank p95 duration (the rollups' rank rule, so minutes and hours
+   * agree) of the raw rows since `since`: one pass over the ts index range, one sort, no row materialised in JS.
+   */
   async rawMinutesSince(since: number): Promise<Raw[]> {
     const rows = await this.all(
-      `SELECT "ts" / ${MINUTE_MS} AS "m", ${STATUS_COUNTS_SQL}, AVG("duration_ms") AS "avgMs", MAX("duration_ms") AS "maxMs" ` +
-        `FROM "request_log" WHERE "ts" >= ${this.p(1)} GROUP BY "ts" / ${MINUTE_MS}`,
+      `SELECT "m", ${STATUS_COUNTS_SQL}, AVG("duration_ms") AS "avgMs", MAX("duration_ms") AS "maxMs", ` +
+        `MAX(CASE WHEN "rn" = ("n" * 95 + 99) / 100 THEN "duration_ms" END) AS "p95Ms" ` +
+        `FROM (SELECT "ts" / ${MINUTE_MS} AS "m", "status", "duration_ms", ` +
+        `ROW_NUMBER() OVER (PARTITION BY "ts" / ${MINUTE_MS} ORDER BY "duration_ms") AS "rn", ` +
+        `COUNT(*) OVER (PARTITION BY "ts" / ${MINUTE_MS}) AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)}) "w" GROUP BY "m"`,
       [since],
     );
     return rows.map((r) => ({ ...r, minuteStart: toNumber(r.m) * MINUTE_MS }));
-  }
-
-  /** The nearest-rank p95 of each minute since `since`, with the rollups' rank rule, so minutes and hours agree. */
-  async rawMinuteP95Since(since: number): Promise<Map<number, number>> {
-    const rows = await this.all(
-      `SELECT "m", "duration_ms" FROM (SELECT "ts" / ${MINUTE_MS} AS "m", "duration_ms", ` +
-        `ROW_NUMBER() OVER (PARTITION BY "ts" / ${MINUTE_MS} ORDER BY "duration_ms") AS "rn", ` +
-        `COUNT(*) OVER (PARTITION BY "ts" / ${MINUTE_MS}) AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)}) "w" ` +
-        `WHERE "rn" = ("n" * 95 + 99) / 100`,
-      [since],
-    );
-    return new Map(rows.map((r) => [toNumber(r.m) * MINUTE_MS, toNumber(r.duration_ms)]));
   }
 
   /** The newest all-routes rollup row: its hour, requests and p95. */

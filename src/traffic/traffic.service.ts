@@ -71,11 +71,11 @@ export class TrafficService {
    * rows (recent minutes are never rolled up); minutes without traffic are zeros.
    */
   async perMinute(from: number, now: number): Promise<TrafficMinute[]> {
-    const [raw, p95] = await Promise.all([this.repo.rawMinutesSince(from), this.repo.rawMinuteP95Since(from)]);
-    const byMinute = new Map(raw.map((r) => [toNumber(r.minuteStart), r]));
+    const byMinute = new Map((await this.repo.rawMinutesSince(from)).map((r) => [toNumber(r.minuteStart), r]));
     const series: TrafficMinute[] = [];
     for (let m = from; m <= now; m += MINUTE_MS) {
-      series.push({ minuteStart: new Date(m).toISOString(), ...countsAndDurations(byMinute.get(m) ?? {}), p95Ms: p95.get(m) ?? null });
+      const r = byMinute.get(m) ?? {};
+      series.push({ minuteStart: new Date(m).toISOString(), ...countsAndDurations(r), p95Ms: toNullableNumber(r.p95Ms) });
     }
     return series;
   }
