@@ -19,6 +19,8 @@ describe('describeStartUpFailure', () => {
     expect(describeStartUpFailure(new ConfigValidationError('Invalid configuration: PORT="x": …'))).toEqual({ message: 'Invalid configuration: PORT="x": …', expected: true });
     const busy = Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', port: 3001 });
     expect(describeStartUpFailure(busy)).toEqual({ message: 'Cannot listen: port 3001 is already in use (EADDRINUSE)', expected: true });
-    expect(describeStartUpFailure(new Error('SQLITE_CANTOPEN'))).toEqual({ message: 'Start-up failed: SQLITE_CANTOPEN', expected: false });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' });
+    expect(describeStartUpFailure(refused)).toEqual({ message: 'Cannot open the database: connect ECONNREFUSED 127.0.0.1:5433 (ECONNREFUSED)', expected: true });
+    expect(describeStartUpFailure(new TypeError('x is undefined'))).toEqual({ message: 'Start-up failed: x is undefined', expected: false });
   });
 });

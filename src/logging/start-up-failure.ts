@@ -10,11 +10,20 @@ const LISTEN_ERRORS: Record<string, string> = {
   EADDRNOTAVAIL: 'is not available on this host',
 };
 
+/**
+ * A database that cannot be reached or opened (host, credentials, database name, file permissions): the driver's own
+ * message says which; PostgreSQL codes 28xxx are authentication, 3D000 an unknown database.
+ */
+const DATABASE_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', '28P01', '28000', '3D000', 'SQLITE_CANTOPEN', 'SQLITE_NOTADB', 'SQLITE_READONLY', 'SQLITE_PERM']);
+
 export function describeStartUpFailure(err: unknown): { message: string; expected: boolean } {
   if (err instanceof ConfigValidationError) return { message: err.message, expected: true };
   const e = err as { code?: unknown; port?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && e.code in LISTEN_ERRORS) {
     return { message: `Cannot listen: port ${String(e.port)} ${LISTEN_ERRORS[e.code]} (${e.code})`, expected: true };
+  }
+  if (typeof e?.code === 'string' && DATABASE_ERRORS.has(e.code)) {
+    return { message: `Cannot open the database: ${String(e.message)} (${e.code})`, expected: true };
   }
   return { message: `Start-up failed: ${err instanceof Error ? err.message : String(err)}`, expected: false };
 }
