@@ -128,7 +128,7 @@ describe('GET /api/telemetry/devnet-stats equals figures computed independently 
         feeBps: FEE_BPS,
         unpricedCount: 1,
       },
-      display: { executionMetricsVisible: true, reason: expect.stringContaining('is on') },
+      display: { executionMetricsVisible: true, reason: expect.stringContaining('published: ') },
       generatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
     // Part of the traffic came from rollups, part from raw rows of the current hour: both must be in the totals.
@@ -163,7 +163,7 @@ describe('devnet-stats on an empty database, then with the database down', () =>
         transactions: { allTime: 0, last24h: 0, successCount: 0, failCount: 0, pendingCount: 0 },
         amountExecuted: { byToken: [], unpricedCount: 0 },
         feesCollected: { byToken: [], feeBps: 25, unpricedCount: 0 },
-        display: { executionMetricsVisible: false, reason: 'SHOW_EXECUTION_METRICS is off' },
+        display: { executionMetricsVisible: false, reason: 'not published on this devnet yet' },
       });
       // Even with a warm cache, a closed database is a 503.
       await t.dataSource.destroy();

@@ -183,6 +183,22 @@ describe('telemetry endpoints', () => {
       const five = await request(t.http).get('/api/telemetry/runs').expect(200);
       expect(five.body.data).toHaveLength(5);
     });
+
+    it('leaves dry runs out unless includeDry=true, and shows each run\'s own verdict', async () => {
+      const summary = (passed: boolean) => ({ verdict: { passed, reads: {}, signIn: {} } });
+      await open({ runId: 'run-pass', kind: 'load-test' }).expect(201);
+      await finish('run-pass', { summary: summary(true) }).expect(200);
+      await open({ runId: 'run-dry', kind: 'exec-batch', params: { n: 5, dryRun: true } }).expect(201);
+      await finish('run-dry').expect(200);
+      await open({ runId: 'run-fail', kind: 'load-test' }).expect(201);
+      await finish('run-fail', { summary: summary(false) }).expect(200);
+      const shown = await request(t.http).get('/api/telemetry/runs?limit=2').expect(200);
+      expect(shown.body.data.map((r: { runId: string; verdict: string | null }) => [r.runId, r.verdict])).toEqual([['run-fail', 'fail'], ['run-pass', 'pass']]);
+      const all = await request(t.http).get('/api/telemetry/runs?limit=3&includeDry=true').expect(200);
+      expect(all.body.data.map((r: { runId: string; dryRun: boolean }) => [r.runId, r.dryRun])).toEqual([['run-fail', false], ['run-dry', true], ['run-pass', false]]);
+      const stats = await request(t.http).get('/api/telemetry/devnet-stats').expect(200);
+      expect(stats.body.data.traffic.recentRuns.map((r: { runId: string }) => r.runId)).not.toContain('run-dry');
+    });
   });
 
   describe('traffic and summary from rollups plus unrolled raw rows', () => {
@@ -219,6 +235,36 @@ describe('telemetry endpoints', () => {
       expect(series.map((h) => h.rolled)).toEqual([true, true, false]);
       expect(series[0].p95Ms).toBe(29); // nearest rank of 1..30
       expect(series[2].p95Ms).toBeNull();
+    });
+
+    it('GET traffic?minutes=120: per-minute series from the raw rows, with the rollups\' nearest-rank p95', async () => {
+      const res = await request(t.http).get('/api/telemetry/traffic?minutes=120').expect(200);
+      const series = res.body.data.series as Array<Record<string, unknown>>;
+      expect(series).toHaveLength(120);
+      const from = Date.parse(res.body.data.from);
+      expect(series.map((m) => Date.parse(String(m.minuteStart)))).toEqual(series.map((_, i) => from + i * 60_000));
+      // The window reaches back into the previous hour (its first minute has 20 rows) but not the hour before.
+      for (const [minute, p95] of [[current - HOUR, 19], [current, 10]] as const) {
+        const inMinute = rows.filter((r) => r.ts >= minute && r.ts < minute + 60_000);
+        expect(series.find((m) => m.minuteStart === new Date(minute).toISOString())).toEqual({
+          minuteStart: new Date(minute).toISOString(),
+          requests: inMinute.length,
+          ok: inMinute.filter((r) => r.status < 500).length,
+          clientErrors: inMinute.filter((r) => r.status >= 400 && r.status < 500).length,
+          serverErrors: inMinute.filter((r) => r.status >= 500).length,
+          rateLimited: inMinute.filter((r) => r.status === 429).length,
+          avgMs: inMinute.reduce((a, r) => a + r.durationMs, 0) / inMinute.length,
+          maxMs: inMinute.length,
+          p95Ms: p95,
+        });
+      }
+      expect(series.reduce((a, m) => a + Number(m.requests), 0)).toBe(30);
+      expect(series.filter((m) => m.requests === 0).every((m) => m.p95Ms === null && m.avgMs === null)).toBe(true);
+    });
+
+    it.each(['minutes=0', 'minutes=181', 'minutes=1.5'])('GET traffic?%s → 400 VALIDATION_ERROR', async (query) => {
+      const res = await request(t.http).get(`/api/telemetry/traffic?${query}`).expect(400);
+      expect(res.body.error.code).toBe('VALIDATION_ERROR');
     });
 
     it('GET summary: users, sessions, executions, requests, top errors, request-log health', async () => {

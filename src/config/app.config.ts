@@ -2,7 +2,7 @@
 import { registerAs } from '@nestjs/config';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EnvironmentVariables, validateEnv } from './env.validation';
+import { EnvironmentVariables, LogFormat, LogLevelName, validateEnv } from './env.validation';
 
 export interface AppConfig {
   port: number;
@@ -33,6 +33,8 @@ export interface AppConfig {
   siweNonceTtlS: number;
   executionAdapters: string[];
   version: string;
+  /** Service logs (not the request log, which is the database's). */
+  log: { level: LogLevelName; format: LogFormat; debugExecutions: boolean };
 }
 
 /** The version in the project's package.json, found from here whether running from src/ or dist/src/. */
@@ -71,6 +73,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     siweNonceTtlS: env.SIWE_NONCE_TTL_S,
     executionAdapters: env.EXECUTION_ADAPTERS,
     version: packageVersion(),
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'), debugExecutions: env.DEBUG_EXECUTIONS },
   };
 }
 

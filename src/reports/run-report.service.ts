@@ -73,7 +73,7 @@ export class RunReportService {
 
   /** The most recently started run, or null when none is recorded. */
   async latestRunId(): Promise<string | null> {
-    const [run] = await this.runs.recent(1);
+    const [run] = await this.runs.recent(1, true);
     return run?.runId ?? null;
   }
 

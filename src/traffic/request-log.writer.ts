@@ -24,6 +24,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<boolean> | null = null;
   private lastFailureLog = 0;
+  private writtenBeforeShutdown = 0;
   constructor(
     private readonly buffer: RequestLogBuffer,
     private readonly repo: TrafficRepository,
@@ -52,6 +53,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.writtenBeforeShutdown = this.buffer.stats().written;
     const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
     while (this.requests.inFlight > 0 && Date.now() < deadline) await sleep(5);
     await this.flushWithRetries();
@@ -66,6 +68,9 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
       this.buffer.recordLost(lost);
       this.logger.error(`${lost} request-log rows could not be written before shutdown (counted as dropped)`);
     }
+    const { written, dropped } = this.buffer.stats();
+    const shutdown = { flushedRows: written - this.writtenBeforeShutdown, writtenRows: written, droppedRows: dropped };
+    this.logger.log({ shutdown }, `Stopped: ${shutdown.flushedRows} request-log row(s) flushed at shutdown, ${written} written since start, ${dropped} dropped`);
   }
 
   private async flushWithRetries(): Promise<void> {

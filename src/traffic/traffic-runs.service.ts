@@ -28,6 +28,19 @@ export interface TrafficRunView {
   p99Ms: number | null;
   http5xx: number | null;
   topError: string | null;
+  /** The tool's own pass/fail against the limits it ran with (summary.verdict.passed); null when it judged nothing. */
+  verdict: 'pass' | 'fail' | null;
+  /** An exec-batch `--dry-run` (validateOnly): listed only when asked for. */
+  dryRun: boolean;
+}
+
+export function isDryRun(run: Pick<TrafficRun, 'params'>): boolean {
+  return run.params?.dryRun === true;
+}
+
+function verdictOf(run: Pick<TrafficRun, 'summary'>): TrafficRunView['verdict'] {
+  const passed = (run.summary?.verdict as { passed?: unknown } | undefined)?.passed;
+  return typeof passed === 'boolean' ? (passed ? 'pass' : 'fail') : null;
 }
 
 export interface OpenedRun {
@@ -51,6 +64,8 @@ export function toRunView(run: TrafficRun): TrafficRunView {
     p99Ms: run.p99Ms,
     http5xx: run.http5xx,
     topError: run.topError,
+    verdict: verdictOf(run),
+    dryRun: isDryRun(run),
   };
 }
 
@@ -62,10 +77,17 @@ export class TrafficRunsService {
     private readonly events: TelemetryEventsService,
   ) {}
 
-  /** Newest first (by start time), open runs included. */
-  async recent(limit: number): Promise<TrafficRunView[]> {
-    const rows = await this.runs.find({ order: { startedAt: 'DESC', id: 'DESC' }, take: limit });
-    return rows.map(toRunView);
+  /** Newest first (by start time), open runs included; dry runs only with `includeDry` (they prove the plumbing, not the devnet's traffic). */
+  async recent(limit: number, includeDry = false): Promise<TrafficRunView[]> {
+    const shown: TrafficRun[] = [];
+    // params is JSON text on both databases: dry runs are skipped here, reading pages until enough remain.
+    const page = includeDry ? limit : Math.max(4 * limit, 20);
+    for (let skip = 0; shown.length < limit; skip += page) {
+      const rows = await this.runs.find({ order: { startedAt: 'DESC', id: 'DESC' }, skip, take: page });
+      shown.push(...(includeDry ? rows : rows.filter((r) => !isDryRun(r))));
+      if (rows.length < page) break;
+    }
+    return shown.slice(0, limit).map(toRunView);
   }
 
   findByRunId(runId: string): Promise<TrafficRun | null> {

@@ -53,6 +53,7 @@ const DEVNET_STATS: Shape = {
       runId: str, kind: str, params: (v, p) => (typeof v === 'object' && v !== null ? undefined : fail(p, 'an object', v)), open: bool,
       startedAt: iso, endedAt: orNull(iso), requests: orNull(count), okPct: orNull(finite), p50Ms: orNull(finite), p95Ms: orNull(finite),
       p99Ms: orNull(finite), http5xx: orNull(count), topError: orNull(str),
+      verdict: (v, p) => (v === null || v === 'pass' || v === 'fail' ? undefined : fail(p, '"pass", "fail" or null', v)), dryRun: bool,
     }],
   },
   users: { allTime: count, last24h: count, fromLoadRuns: { allTime: count, last24h: count } },
