@@ -8,6 +8,9 @@ import { AppModule } from './app.module';
 import { bodyParserErrorMiddleware } from './common/body-parser-errors';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
 import { jsonDepthMiddleware } from './common/json-depth';
+import { ServiceLogger } from './logging/service-logger';
+import { RATE_LIMITED_RESPONSE } from './openapi/api-responses';
+import { SESSION_HEADER } from './sessions/session-request';
 import { assetsStaticOptions, findPublicDir } from './dashboard/dashboard.static';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { RequestLogger } from './traffic/request-logger';
@@ -15,15 +18,21 @@ import { RequestLogger } from './traffic/request-logger';
 export const BODY_LIMIT = '64kb';
 
 export interface CreateAppOptions {
+  /**
+   * Nest's console logger at these levels (tests, tools); default: the service logger (pino, LOG_LEVEL and
+   * LOG_FORMAT), holding every line until the caller's `app.flushLogs()`, so that a start that fails can end in one line.
+   */
   logger?: LogLevel[] | false;
 }
 
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const production = options.logger === undefined;
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
-    logger: options.logger ?? ['log', 'warn', 'error'],
+    ...(production ? { bufferLogs: true, autoFlushLogs: false } : { logger: options.logger }),
     abortOnError: false,
   });
+  if (production) app.useLogger(app.get(ServiceLogger));
   configureApp(app);
   return app;
 }
@@ -54,7 +63,10 @@ function setUpSwagger(app: INestApplication): void {
       .setTitle('Bloom Telemetry')
       .setDescription('Observability backend of the Bloom DeFi agent devnet')
       .setVersion('1')
-      .addBearerAuth()
+      // A static token compared in constant time, not a JWT.
+      .addSecurity('admin', { type: 'http', scheme: 'bearer', description: 'TELEMETRY_ADMIN_TOKEN (unset: loopback clients only)' })
+      .addSecurity('session', { type: 'apiKey', in: 'header', name: SESSION_HEADER, description: 'The sessionId of POST /api/session' })
+      .addGlobalResponse(RATE_LIMITED_RESPONSE)
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });

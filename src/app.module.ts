@@ -14,6 +14,7 @@ import { DevnetStatsModule } from './devnet-stats/devnet-stats.module';
 import { ExecutionsModule } from './executions/executions.module';
 import { FeesModule } from './fees/fees.module';
 import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ReportsModule } from './reports/reports.module';
@@ -26,6 +27,7 @@ import { UsersModule } from './users/users.module';
   imports: [
     // Env comes from the process environment only (no .env file), validated when the app is created.
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
+    LoggingModule,
     ScheduleModule.forRoot(),
     DatabaseModule,
     MetricsModule,

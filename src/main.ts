@@ -1,19 +1,28 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
 import { AppConfig, appConfig } from './config/app.config';
-import { ConfigValidationError } from './config/env.validation';
+import { migrationsAppliedAtOpen } from './database/migrate';
+import { startFacts, startMessage } from './logging/start-line';
+import { describeStartUpFailure, logStartUpFailure } from './logging/start-up-failure';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
   const config = app.get<AppConfig>(appConfig.KEY);
-  await app.listen(config.port);
-  Logger.log(`Bloom Telemetry listening on http://localhost:${config.port}`, 'Bootstrap');
+  try {
+    await app.listen(config.port);
+  } catch (e) {
+    // The lines held since start-up (Nest's own listen error among them) matter only when the cause is not obvious.
+    if (!describeStartUpFailure(e).expected) app.flushLogs();
+    throw e;
+  }
+  app.flushLogs();
+  const facts = startFacts(config, migrationsAppliedAtOpen(app.get(DataSource)));
+  new Logger('Bootstrap').log({ start: facts }, startMessage(facts));
 }
 
 bootstrap().catch((err: unknown) => {
-  // A bad configuration is the operator's to fix: say what is wrong, without a stack trace.
-  if (err instanceof ConfigValidationError) console.error(err.message);
-  else console.error(err);
+  logStartUpFailure(err);
   process.exit(1);
 });

@@ -90,11 +90,10 @@ describe('devnet:exec-batch --dry-run=false on a real devnet', () => {
 
     // The report reads the same database as the server (on PostgreSQL runs, the test app's own database).
     const dbEnv: Record<string, string> = t.dbUrl ? { TELEMETRY_DB_URL: t.dbUrl } : { TELEMETRY_DB_PATH: t.dbPath };
-    // The readiness verdict (exit 1 when NOT READY) judges latency, which on a loaded machine failed this test by
-    // chance (average over the default 100 ms); what is checked here is what the report lists.
-    const limits = ['--max-avg=60000', '--max-p95=60000'];
-    const report = await tool('tools/report/report.ts', [`--run-id=${RUN_ID}`, `--out-dir=${dir}`, ...limits], dbEnv);
-    expect(report.code).toBe(0);
+    // Latency limits out of the way: this checks the listed hashes, and a busy shared machine must not make it NOT READY.
+    const report = await tool('tools/report/report.ts', [`--run-id=${RUN_ID}`, `--out-dir=${dir}`, '--max-avg=60000', '--max-p95=60000'], dbEnv);
+    // The tool's own output in the failure message, not only its exit code.
+    expect({ code: report.code, stdout: report.stdout, stderr: report.stderr }).toEqual({ code: 0, stdout: expect.stringContaining('Readiness: READY'), stderr: '' });
     const markdown = readFileSync(join(dir, `DEVNET_LOAD_REPORT_${RUN_ID}.md`), 'utf8');
     const recent = markdown.slice(markdown.search(/^## 8\. /m), markdown.search(/^## 9\. /m));
     const listed = recent.match(/0x[0-9a-f]{64}/g) ?? [];

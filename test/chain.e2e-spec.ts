@@ -1,6 +1,7 @@
 // Receipt-verified executions against a real EVM node (anvil on loopback, behind a stoppable counting proxy):
-// a real transaction confirms with its fee, a reverted one fails REVERTED, an unknown hash fails TX_NOT_FOUND only
-// after the configured time, and while the node is down nothing changes until it is back.
+// a real transaction of the user's own wallet confirms with its fee, a reverted one fails REVERTED, an unknown hash
+// fails TX_NOT_FOUND only after the configured time, and while the node is down nothing changes until it is back.
+// Sender, depth and reorg rules: test/chain-truth.e2e-spec.ts.
 import { hexlify, parseEther, randomBytes, Wallet } from 'ethers';
 import { rmSync } from 'node:fs';
 import request from 'supertest';
@@ -114,7 +115,7 @@ describe('receipt watcher on a real devnet', () => {
 
   it('fails a reverted transaction with REVERTED and applies no fee', async () => {
     const prepared = await prepare(10n ** 15n);
-    const hash = await stub.sendRevertingTx();
+    const hash = await stub.sendRevertingTx((user.wallet as Wallet).connect(devnet.provider));
     expect((await devnet.provider.getTransactionReceipt(hash))!.status).toBe(0);
     await submit(prepared.id, hash);
 
@@ -178,8 +179,10 @@ describe('receipt watcher on a real devnet', () => {
     const now = Date.now();
 
     proxy.resetCounts();
-    expect(await watcher.pollOnce(now)).toMatchObject({ checked: 2, pending: 2 });
-    expect(proxy.count('eth_getTransactionReceipt')).toBe(2);
+    const first = await watcher.pollOnce(now);
+    expect(first).toMatchObject({ checked: 2, pending: 2 });
+    // One receipt per submitted execution of the batch, plus the re-read of confirmed ones in the reorg window.
+    expect(proxy.count('eth_getTransactionReceipt')).toBe(2 + first.rechecked);
     expect((await execution(newest.id)).status).toBe('submitted');
     // The next pass continues after the two still pending.
     expect(await watcher.pollOnce(now)).toMatchObject({ checked: 1, confirmed: 1 });
@@ -210,13 +213,14 @@ describe('receipt watcher scheduling', () => {
     try {
       expect(t.app.get(SchedulerRegistry).doesExist('interval', RECEIPT_WATCHER_INTERVAL)).toBe(true);
       const user = await signIn(t.http, Wallet.createRandom());
+      await (await devnet.wallet.sendTransaction({ to: user.address, value: parseEther('1') })).wait();
       const prepared = await request(t.http)
         .post('/api/execute/prepare')
         .set('x-session-id', user.sessionId)
         .send({ action: 'native-transfer', token: 'ETH', amount: '1000' })
         .expect(201);
       const id = prepared.body.data.executionId as string;
-      const tx = await devnet.wallet.sendTransaction({ to: Wallet.createRandom().address, value: 1000n });
+      const tx = await (user.wallet as Wallet).connect(devnet.provider).sendTransaction({ to: Wallet.createRandom().address, value: 1000n });
       await tx.wait();
       await request(t.http).post(`/api/execute/${id}/submit`).set('x-session-id', user.sessionId).send({ txHash: tx.hash }).expect(200);
       const repo = t.dataSource.getRepository(Execution);

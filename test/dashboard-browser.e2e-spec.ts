@@ -18,6 +18,9 @@ const REPORTS_DIR = join(__dirname, '..', 'reports');
 const HOUR = 3_600_000;
 const XSS_RUN_ID = '<img src=x onerror=alert(1)>';
 const XSS_TOP_ERROR = '<script>alert(2)</script>';
+const DRY_RUN_ID = 'exec-batch-dry';
+/** What a configuration variable name looks like (SHOW_EXECUTION_METRICS, TELEMETRY_DB_PATH…). */
+const ENV_NAME = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/;
 
 interface DevnetStats {
   traffic: {
@@ -26,9 +29,10 @@ interface DevnetStats {
     successRate24h: number | null;
     http5xx24h: number;
     visitorsLast24h: number;
-    recentRuns: Array<{ runId: string; kind: string; requests: number; okPct: number; p95Ms: number; http5xx: number }>;
+    requestsFromLoadRunsAllTime?: number;
+    recentRuns: Array<{ runId: string; kind: string; requests: number; okPct: number; p95Ms: number; http5xx: number; verdict: 'pass' | 'fail' | null }>;
   };
-  users: { allTime: number; last24h: number };
+  users: { allTime: number; last24h: number; fromLoadRuns?: { allTime: number; last24h: number } };
   transactions: { successCount: number; failCount: number; pendingCount: number };
   amountExecuted: { byToken: Array<{ token: string; decimals: number; totalUnits: string }> };
   feesCollected: { byToken: Array<{ token: string; decimals: number; totalFeeUnits: string; last24hFeeUnits: string }>; feeBps: number };
@@ -52,6 +56,9 @@ async function seedUsers(ds: DataSource, now: number): Promise<User[]> {
   return ds.getRepository(User).save(rows);
 }
 
+/** The minute 20 minutes before seeding, where seedRequestLog puts 30 requests of known durations. */
+let seededMinute = 0;
+
 /** Requests in past hours (some older than 24 h, some 5xx), so every traffic figure differs from the others. */
 async function seedRequestLog(ds: DataSource, now: number): Promise<void> {
   const rows: Partial<RequestLog>[] = [];
@@ -64,14 +71,23 @@ async function seedRequestLog(ds: DataSource, now: number): Promise<void> {
   add(5 * HOUR, 25, 200);
   add(5 * HOUR - 60_000, 3, 503);
   add(2 * HOUR, 17, 404);
+  // The last hour, per minute: two minutes with traffic and a spread of durations, so each has its own p95.
+  seededMinute = now - (now % 60_000) - 20 * 60_000;
+  for (const [minute, n] of [[seededMinute, 30], [seededMinute + 13 * 60_000, 12]]) {
+    for (let i = 0; i < n; i++) {
+      rows.push({ ts: minute + i, method: 'GET', route: '/health', status: i === 0 ? 500 : 200, durationMs: 1 + i * 3, userHash: null, runId: null, correlationId: null, errorCode: null });
+    }
+  }
   await ds.getRepository(RequestLog).insert(rows);
 }
 
 async function seedRuns(ds: DataSource, now: number): Promise<void> {
   const base = { params: { users: 50 }, summary: { endpoints: [] }, p50Ms: 4.2, p99Ms: 61.5 };
   await ds.getRepository(TrafficRun).insert([
-    { ...base, runId: 'devnet-load-seeded', kind: 'devnet-load', startedAt: now - 3 * HOUR, endedAt: now - 3 * HOUR + 60_000, requests: 18_234, okPct: 99.95, p95Ms: 41.37, http5xx: 0, topError: null },
-    { ...base, runId: XSS_RUN_ID, kind: 'load-test', startedAt: now - HOUR, endedAt: now - HOUR + 10_000, requests: 1_200, okPct: 100, p95Ms: 12, http5xx: 1, topError: XSS_TOP_ERROR },
+    { ...base, summary: { verdict: { passed: true } }, runId: 'devnet-load-seeded', kind: 'devnet-load', startedAt: now - 3 * HOUR, endedAt: now - 3 * HOUR + 60_000, requests: 18_234, okPct: 99.95, p95Ms: 41.37, http5xx: 0, topError: null },
+    { ...base, summary: { verdict: { passed: false } }, runId: XSS_RUN_ID, kind: 'load-test', startedAt: now - HOUR, endedAt: now - HOUR + 10_000, requests: 1_200, okPct: 100, p95Ms: 12, http5xx: 1, topError: XSS_TOP_ERROR },
+    // Newest of all, but a dry run: neither the public list nor the pages show it.
+    { ...base, params: { n: 5, dryRun: true }, runId: DRY_RUN_ID, kind: 'exec-batch', startedAt: now - 60_000, endedAt: now - 50_000, requests: 10, okPct: 100, p95Ms: 3, http5xx: 0, topError: null },
   ]);
 }
 
@@ -97,6 +113,9 @@ async function seedConfirmedExecutions(t: TestApp, user: User, n: number, now: n
 }
 
 // ---- page helpers --------------------------------------------------------------------------------------------
+
+/** The verdict cell as a reader sees it: a mark and a word, or a dash for a run that judged nothing. */
+const VERDICT_TEXT: Record<string, string> = { pass: '✓ pass', fail: '✗ fail', null: '—' };
 
 const isStats = (r: Response) => new URL(r.url()).pathname === '/api/telemetry/devnet-stats' && r.status() === 200;
 
@@ -172,7 +191,7 @@ describe('dashboard in Chromium: traffic figures', () => {
 
   it('/devnet shows exactly the figures of the API answer it rendered', async () => {
     const probe = await open();
-    const traffic = probe.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/telemetry/traffic');
+    const traffic = probe.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/telemetry/traffic' && new URL(r.url()).search === '?hours=48');
     const stats = await openAndRender(probe, `${t.baseUrl}/devnet`);
     const { page } = probe;
 
@@ -201,7 +220,7 @@ describe('dashboard in Chromium: traffic figures', () => {
       const cells = (await rows.nth(i).locator('th, td').allTextContents()).map((c) => c.trim());
       expect(cells[0]).toBe(run.runId);
       expect(cells[1]).toBe(run.kind);
-      expect(cells.slice(3)).toEqual([F.count(run.requests), F.percent(run.okPct), F.ms(run.p95Ms), F.count(run.http5xx)]);
+      expect(cells.slice(3)).toEqual([F.count(run.requests), F.percent(run.okPct), F.ms(run.p95Ms), F.count(run.http5xx), VERDICT_TEXT[String(run.verdict)]]);
     }
 
     // The chart draws one bar per hour with traffic, each carrying the API's count for that hour.
@@ -214,6 +233,102 @@ describe('dashboard in Chromium: traffic figures', () => {
     expect(bars).toEqual(expected);
     expect(probe.errors).toEqual([]);
     await screenshot(page, 'dashboard-devnet');
+  });
+
+  it('charts the last hour per minute and draws the p95 line of both views from the API series', async () => {
+    const probe = await open();
+    type Point = { requests: number; p95Ms: number | null; minuteStart?: string; hourStart?: string };
+    const seriesOf = (query: string) =>
+      probe.page
+        .waitForResponse((r) => new URL(r.url()).pathname === '/api/telemetry/traffic' && new URL(r.url()).search === query)
+        .then(async (r) => ((await r.json()) as { data: { series: Point[] } }).data.series);
+    const minutes = seriesOf('?minutes=60');
+    const hours = seriesOf('?hours=48');
+    await openAndRender(probe, `${t.baseUrl}/devnet`);
+    const { page } = probe;
+
+    for (const [host, attr, key, series] of [
+      ['[data-minute-chart]', 'data-minute', 'minuteStart', await minutes],
+      ['[data-traffic-chart]', 'data-hour', 'hourStart', await hours],
+    ] as const) {
+      const at = (p: Point) => new Date(p[key]!).toISOString();
+      const bars = await page.locator(`${host} svg g.bar`).evaluateAll((gs, a) => gs.map((g) => [g.getAttribute(a), g.getAttribute('data-requests')]), attr);
+      expect(bars).toEqual(series.filter((p) => p.requests > 0).map((p) => [at(p), String(p.requests)]));
+      const points = await page.locator(`${host} svg circle.p95-point`).evaluateAll((cs, a) => cs.map((c) => [c.getAttribute(a), c.getAttribute('data-p95')]), attr);
+      const withP95 = series.filter((p) => p.p95Ms !== null);
+      // The seeded minutes and rolled hours have a p95, so the line is there to compare, not vacuously empty.
+      expect(withP95.length).toBeGreaterThanOrEqual(2);
+      expect(points).toEqual(withP95.map((p) => [at(p), String(p.p95Ms)]));
+      // One line segment per run of consecutive slots with a p95 (a slot without one breaks the line).
+      const runs = series.filter((p, i) => p.p95Ms !== null && series[i + 1]?.p95Ms != null && series[i - 1]?.p95Ms == null).length;
+      expect(await page.locator(`${host} svg polyline.p95-line`).count()).toBe(runs);
+    }
+    // The seeded minutes: 30 requests 20 minutes ago (durations 1, 4, …, 88 ms: nearest-rank p95 is the 29th, 85 ms).
+    const seeded = (await minutes).find((p) => Date.parse(p.minuteStart!) === seededMinute);
+    expect(seeded).toMatchObject({ requests: 30, p95Ms: 85 });
+    expect(probe.errors).toEqual([]);
+  });
+
+  it('marks each run with its own verdict and leaves dry runs out, on both pages', async () => {
+    const probe = await open();
+    const { page } = probe;
+    const stats = await openAndRender(probe, `${t.baseUrl}/devnet`);
+    expect(stats.traffic.recentRuns.map((r) => [r.runId, r.verdict])).toEqual([[XSS_RUN_ID, 'fail'], ['devnet-load-seeded', 'pass']]);
+    const marks = await page.locator('[data-runs] tr td.verdict').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-verdict')));
+    expect(marks).toEqual(['fail', 'pass']);
+    expect(await page.locator('[data-runs]').textContent()).not.toContain(DRY_RUN_ID);
+
+    // The API lists the dry run only when asked.
+    const all = (await (await fetch(`${t.baseUrl}/api/telemetry/runs?includeDry=true`)).json()) as { data: Array<{ runId: string; dryRun: boolean }> };
+    expect(all.data.map((r) => [r.runId, r.dryRun])).toEqual([[DRY_RUN_ID, true], [XSS_RUN_ID, false], ['devnet-load-seeded', false]]);
+
+    await page.goto(`${t.baseUrl}/`);
+    const landing = page.waitForResponse(isStats);
+    await page.getByText('View Devnet Statistics').click();
+    const landingStats = ((await (await landing).json()) as { data: DevnetStats }).data;
+    await page.waitForSelector('[data-stats-root][data-state="live"]');
+    const rows = page.locator('#devnet-stats [data-runs] tr');
+    expect(await rows.count()).toBe(landingStats.traffic.recentRuns.length);
+    for (const [i, run] of landingStats.traffic.recentRuns.entries()) {
+      const cells = (await rows.nth(i).locator('th, td').allTextContents()).map((c) => c.trim());
+      expect(cells).toEqual([run.runId, run.kind, F.count(run.requests), F.percent(run.okPct), VERDICT_TEXT[String(run.verdict)]]);
+    }
+    expect(probe.errors).toEqual([]);
+  });
+
+  it('names no configuration variable on either public page', async () => {
+    const probe = await open();
+    const { page } = probe;
+    await openAndRender(probe, `${t.baseUrl}/devnet`);
+    expect(await page.locator('body').innerText()).not.toMatch(ENV_NAME);
+    await page.goto(`${t.baseUrl}/#devnet-stats`);
+    await page.waitForSelector('[data-stats-root][data-state="live"]');
+    expect(await page.locator('body').innerText()).not.toMatch(ENV_NAME);
+    expect(probe.errors).toEqual([]);
+  });
+
+  it('shows load-run users and requests apart from organic ones when the API reports them, and nothing when it does not', async () => {
+    const probe = await open();
+    const { page } = probe;
+    const plain = await openAndRender(probe, `${t.baseUrl}/devnet`);
+    const reported = plain.users.fromLoadRuns !== undefined && plain.traffic.requestsFromLoadRunsAllTime !== undefined;
+    if (!reported) expect(await page.locator('[data-load-split]').evaluateAll((ds) => ds.every((d) => (d as HTMLElement).hidden))).toBe(true);
+
+    // The split as the API reports it: the real answer with the load-run keys set to values of the test's choosing.
+    await page.route('**/api/telemetry/devnet-stats', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { data: DevnetStats };
+      body.data.users.fromLoadRuns = { allTime: 2, last24h: 1 };
+      body.data.traffic.requestsFromLoadRunsAllTime = 40;
+      await route.fulfill({ response, json: body });
+    });
+    const split = await openAndRender(probe, `${t.baseUrl}/devnet`);
+    expect(await field(page, 'usersFromLoadRuns')).toBe('2');
+    expect(await field(page, 'usersOrganic')).toBe(F.count(split.users.allTime - 2));
+    expect(await field(page, 'requestsFromLoadRuns')).toBe('40');
+    expect(await field(page, 'requestsOrganic')).toBe(F.count(split.traffic.requestsAllTime - 40));
+    expect(await page.locator('[data-load-split="users"]').isVisible()).toBe(true);
+    expect(probe.errors).toEqual([]);
   });
 
   it('the landing page loads nothing until "View Devnet Statistics" is opened, then shows the API headline figures', async () => {
@@ -261,16 +376,19 @@ describe('dashboard in Chromium: traffic figures', () => {
     const before = await openAndRender(probe, `${t.baseUrl}/devnet?refreshMs=250`);
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
-    // New traffic: a registered run and a burst of requests.
+    // New traffic: a run opened by the operator, a burst of requests carrying its key, and the run finished.
     const runId = `live-${Date.now()}`;
-    const now = Date.now();
-    const post = await fetch(`${t.baseUrl}/api/telemetry/runs`, {
+    const json = { 'content-type': 'application/json' };
+    const opened = await fetch(`${t.baseUrl}/api/telemetry/runs`, { method: 'POST', headers: json, body: JSON.stringify({ runId, kind: 'load-test' }) });
+    expect(opened.status).toBe(201);
+    const { runKey } = ((await opened.json()) as { data: { runKey: string } }).data;
+    for (let i = 0; i < 150; i++) await fetch(`${t.baseUrl}/health`, { headers: { 'x-run-key': runKey } });
+    const finished = await fetch(`${t.baseUrl}/api/telemetry/runs/${runId}/finish`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ runId, kind: 'load-test', params: {}, startedAt: now - 5_000, endedAt: now, requests: 150, okPct: 100, p50Ms: 1, p95Ms: 2, p99Ms: 3, http5xx: 0, summary: {} }),
+      headers: json,
+      body: JSON.stringify({ requests: 150, okPct: 100, p50Ms: 1, p95Ms: 2, p99Ms: 3, http5xx: 0, summary: {} }),
     });
-    expect(post.status).toBe(201);
-    for (let i = 0; i < 150; i++) await fetch(`${t.baseUrl}/health`, { headers: { 'x-run-id': runId } });
+    expect(finished.status).toBe(200);
 
     await page.locator('[data-runs] th code', { hasText: runId }).waitFor({ timeout: 15_000 });
     await page.waitForFunction(

@@ -28,7 +28,7 @@ describe('GET /api/telemetry/devnet-stats equals figures computed independently 
     const ds = t.dataSource;
 
     for (let i = 0; i < 8; i++) {
-      users.push({ addressHash: `${i}`.repeat(64), firstSeenAt: now - (i % 2 === 0 ? 2 * HOUR : 3 * DAY), lastSeenAt: now - (i < 5 ? HOUR : 2 * DAY), source: 'siwe', notes: null });
+      users.push({ addressHash: `${i}`.repeat(64), firstSeenAt: now - (i % 2 === 0 ? 2 * HOUR : 3 * DAY), lastSeenAt: now - (i < 5 ? HOUR : 2 * DAY), source: i % 3 === 0 ? 'load-run' : 'siwe', notes: null });
     }
     const saved = await ds.getRepository(User).save(users.map((u) => ({ ...u })));
     const add = (status: ExecutionStatus, token: string | null, amount: bigint | null, age: number, i: number) =>
@@ -59,7 +59,10 @@ describe('GET /api/telemetry/devnet-stats equals figures computed independently 
 
     const statuses = [200, 200, 201, 404, 429, 500, 502];
     for (const [hour, n] of [[current - 30 * HOUR, 40], [current - 5 * HOUR, 35], [current - HOUR, 21], [current, 17]] as const) {
-      for (let i = 0; i < n; i++) rawRows.push({ ts: hour + i * 7000, method: 'GET', route: '/health', status: statuses[i % statuses.length], durationMs: 1 + i, userHash: null, runId: null, correlationId: null, errorCode: null });
+      for (let i = 0; i < n; i++) {
+        rawRows.push({ ts: hour + i * 7000, method: 'GET', route: i % 4 === 0 ? '/api/session/nonce' : '/health', status: statuses[i % statuses.length], durationMs: 1 + i,
+          userHash: null, runId: i % 4 === 0 ? `run-${i % 3}` : null, correlationId: null, errorCode: null });
+      }
     }
     await ds.getRepository(RequestLog).insert(rawRows);
     await t.app.get(RollupService).rollUpCompleteHours(now);
@@ -73,7 +76,7 @@ describe('GET /api/telemetry/devnet-stats equals figures computed independently 
   });
   afterAll(() => t.close());
 
-  it('answers exactly the SPEC keys with the seeded figures', async () => {
+  it('answers exactly the contract keys with the seeded figures', async () => {
     const res = await request(t.http).get('/api/telemetry/devnet-stats').expect(200);
     const d = res.body.data;
     const since24h = current - 23 * HOUR;
@@ -87,13 +90,22 @@ describe('GET /api/telemetry/devnet-stats equals figures computed independently 
       traffic: {
         requestsAllTime: rawRows.length,
         requestsLast24h: raw24h.length,
+        requestsFromLoadRunsAllTime: rawRows.filter((r) => r.runId !== null).length,
+        requestsFromLoadRuns24h: raw24h.filter((r) => r.runId !== null).length,
         successRate24h: raw24h.filter((r) => r.status < 500).length / raw24h.length,
         http5xx24h: raw24h.filter((r) => r.status >= 500).length,
         visitorsAllTime: users.length,
         visitorsLast24h: users.filter((u) => u.lastSeenAt >= now - DAY).length,
         recentRuns: [6, 5, 4, 3, 2].map((i) => expect.objectContaining({ runId: `run-${i}`, requests: 100 * i })),
       },
-      users: { allTime: users.length, last24h: users.filter((u) => u.firstSeenAt >= now - DAY).length },
+      users: {
+        allTime: users.length,
+        last24h: users.filter((u) => u.firstSeenAt >= now - DAY).length,
+        fromLoadRuns: {
+          allTime: users.filter((u) => u.source === 'load-run').length,
+          last24h: users.filter((u) => u.source === 'load-run' && u.firstSeenAt >= now - DAY).length,
+        },
+      },
       transactions: {
         allTime: executions.length,
         last24h: executions.filter((e) => e.createdAt! >= now - DAY).length,
@@ -116,7 +128,7 @@ describe('GET /api/telemetry/devnet-stats equals figures computed independently 
         feeBps: FEE_BPS,
         unpricedCount: 1,
       },
-      display: { executionMetricsVisible: true, reason: expect.stringContaining('is on') },
+      display: { executionMetricsVisible: true, reason: expect.stringContaining('published: ') },
       generatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
     // Part of the traffic came from rollups, part from raw rows of the current hour: both must be in the totals.
@@ -151,7 +163,7 @@ describe('devnet-stats on an empty database, then with the database down', () =>
         transactions: { allTime: 0, last24h: 0, successCount: 0, failCount: 0, pendingCount: 0 },
         amountExecuted: { byToken: [], unpricedCount: 0 },
         feesCollected: { byToken: [], feeBps: 25, unpricedCount: 0 },
-        display: { executionMetricsVisible: false, reason: 'SHOW_EXECUTION_METRICS is off' },
+        display: { executionMetricsVisible: false, reason: 'not published on this devnet yet' },
       });
       // Even with a warm cache, a closed database is a 503.
       await t.dataSource.destroy();

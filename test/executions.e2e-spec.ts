@@ -237,14 +237,28 @@ describe('executions', () => {
       await expect(sut.confirmFromReceipt('3f1c4a52-0000-4000-8000-000000000000', { txHash: nextHash(), blockNumber: 1 })).rejects.toMatchObject({ response: { code: 'EXECUTION_NOT_FOUND' } });
     });
 
-    it('rejects a tx hash already used by another execution (409 TX_HASH_IN_USE)', async () => {
+    it('rejects a tx hash already used by another of the same user’s executions, or by a confirmed one (409 TX_HASH_IN_USE)', async () => {
       const hash = nextHash();
       const a = await prepared();
-      const b = await prepared(bob);
+      const again = await prepared();
       await submit(alice, a, { txHash: hash }).expect(200);
-      const res = await submit(bob, b, { txHash: hash });
+      const res = await submit(alice, again, { txHash: hash });
       expect([res.status, res.body.error.code]).toEqual([409, 'TX_HASH_IN_USE']);
-      expect((await executions().findOneByOrFail({ id: b })).status).toBe('prepared');
+      expect((await executions().findOneByOrFail({ id: again })).status).toBe('prepared');
+
+      await sut.confirmFromReceipt(a, { txHash: hash, blockNumber: 3 });
+      const late = await prepared(bob);
+      const byBob = await submit(bob, late, { txHash: hash });
+      expect([byBob.status, byBob.body.error.code]).toEqual([409, 'TX_HASH_IN_USE']);
+    });
+
+    it('lets another user claim a hash that is only submitted: a claim never blocks the sender (the watcher judges the sender)', async () => {
+      const hash = nextHash();
+      const byBob = await prepared(bob);
+      const byAlice = await prepared();
+      await submit(bob, byBob, { txHash: hash }).expect(200);
+      await submit(alice, byAlice, { txHash: hash }).expect(200);
+      expect((await executions().findOneByOrFail({ id: byAlice })).txHash).toBe(hash);
     });
 
     it('lets exactly one of concurrent submits win', async () => {

@@ -1,8 +1,9 @@
-// Scale-out on one PostgreSQL (SPEC §10): two app instances, each with its own connection pool (so its own database
+// Scale-out on one PostgreSQL: two app instances, each with its own connection pool (so its own database
 // sessions and advisory locks, exactly as two processes would have), serve traffic and roll up the same hours at once.
 // PostgreSQL only: jest.config.js collects test/postgres-*.e2e-spec.ts only when TELEMETRY_DB_URL is set.
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { dialectOf, toNumber } from '../src/database/dialect';
@@ -10,6 +11,7 @@ import { openDatabase } from '../src/database/migrate';
 import { ALL_ROUTES } from '../src/traffic/rollup-math';
 import { HOUR_MS, hourStart } from '../src/traffic/time';
 import { RollupReport, RollupService } from '../src/traffic/rollup.service';
+import { OPEN_RUN_TTL_MS } from '../src/traffic/run-keys';
 import { bootTestApp, TestApp } from './support/app';
 import { createTestDatabase, postgresServerUrl, TestDatabase } from './support/postgres';
 
@@ -54,9 +56,11 @@ describe('two server processes on one PostgreSQL (requires TELEMETRY_DB_URL)', (
       const seeded = await seedPastHours(instances[0].dataSource, now);
 
       const sent = instances.map((_, i) => Array.from({ length: REQUESTS_PER_INSTANCE }, () => `two-proc-${i}-${randomUUID()}`));
+      // Each run is opened on the other instance: its key is found through the shared database, not in memory.
+      const keys = await Promise.all(instances.map((_, i) => openRun(instances[1 - i].baseUrl, `two-proc-${i}`)));
       const [reports] = await Promise.all([
         Promise.all([rollups[0].rollUpCompleteHours(now), rollups[1].rollUpCompleteHours(now), rollups[1].rollUpCompleteHours(now), rollups[0].rollUpCompleteHours(now)]),
-        ...instances.map((t, i) => serve(t.baseUrl, `two-proc-${i}`, sent[i])),
+        ...instances.map((t, i) => serve(t.baseUrl, keys[i], sent[i])),
       ]);
 
       // Every complete hour was rolled by exactly one of the instances, in exactly one run.
@@ -90,6 +94,36 @@ describe('two server processes on one PostgreSQL (requires TELEMETRY_DB_URL)', (
       for (const t of instances) await t.close();
     }
   });
+
+  it('a run finished on one replica stops tagging on another within OPEN_RUN_TTL_MS', async () => {
+    const instances: TestApp[] = [];
+    try {
+      for (let i = 0; i < 2; i++) instances.push(await bootTestApp({ env: { TELEMETRY_DB_URL: db.url }, listen: true }));
+      const [a, b] = instances;
+      const runKey = await openRun(a.baseUrl, 'stale-check');
+      const rejected = async (): Promise<number> => {
+        const health = (await (await fetch(`${b.baseUrl}/health`)).json()) as { requestLog: { runIdsRejected: number } };
+        return health.requestLog.runIdsRejected;
+      };
+      // b learns the open key from the database, and caches it.
+      await (await fetch(`${b.baseUrl}/health`, { headers: { 'x-run-key': runKey } })).arrayBuffer();
+      const finish = await fetch(`${a.baseUrl}/api/telemetry/runs/stale-check/finish`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ requests: 1, okPct: 100, p50Ms: 1, p95Ms: 1, p99Ms: 1, http5xx: 0 }),
+      });
+      expect(finish.status).toBe(200);
+      const finishedAt = Date.now();
+      const before = await rejected();
+      // Each request is logged (and a refused tag counted) once its response is done: poll until one is refused.
+      while ((await rejected()) === before) {
+        expect(Date.now() - finishedAt).toBeLessThan(OPEN_RUN_TTL_MS + 2_000);
+        await (await fetch(`${b.baseUrl}/health`, { headers: { 'x-run-key': runKey } })).arrayBuffer();
+        await sleep(50);
+      }
+    } finally {
+      for (const t of instances) await t.close();
+    }
+  });
 });
 
 /** Raw rows in each of the HOURS complete hours before now, a different count per hour; returns hour → count. */
@@ -109,13 +143,19 @@ async function seedPastHours(ds: DataSource, now: number): Promise<Map<number, n
   return seeded;
 }
 
-/** One GET /api/session/nonce (a database write) per correlation id, CONCURRENCY at a time, tagged with runId. */
-async function serve(baseUrl: string, runId: string, correlationIds: string[]): Promise<void> {
+async function openRun(baseUrl: string, runId: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/telemetry/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runId, kind: 'load-test' }) });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { data: { runKey: string } }).data.runKey;
+}
+
+/** One GET /api/session/nonce (a database write) per correlation id, CONCURRENCY at a time, tagged with the run's key. */
+async function serve(baseUrl: string, runKey: string, correlationIds: string[]): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < correlationIds.length) {
       const id = correlationIds[next++];
-      const res = await fetch(`${baseUrl}/api/session/nonce`, { headers: { 'x-run-id': runId, 'x-correlation-id': id } });
+      const res = await fetch(`${baseUrl}/api/session/nonce`, { headers: { 'x-run-key': runKey, 'x-correlation-id': id } });
       await res.arrayBuffer();
       expect(res.status).toBe(200);
     }

@@ -45,6 +45,10 @@ describe('privacy', () => {
     await postSession(t.http, { message, signature: await attacker.signMessage(message) }).expect(401);
     const wrongChain = siweMessage({ domain: TEST_DOMAIN, address: attacker.address, chainId: 1, nonce: await getNonce(t.http) });
     await postSession(t.http, { message: wrongChain, signature: await attacker.signMessage(wrongChain) }).expect(401);
+    // A traffic run's key is a secret too: only its SHA-256 is kept.
+    const runKey = (await request(t.http).post('/api/telemetry/runs').send({ runId: 'privacy-run', kind: 'load-test' }).expect(201)).body.data.runKey as string;
+    await request(t.http).get('/health').set('x-run-key', runKey).expect(200);
+    secrets.push(runKey);
     // Let the request log (if any) flush its buffer before the scan.
     await new Promise((r) => setTimeout(r, 1500));
   });
@@ -66,7 +70,7 @@ describe('privacy', () => {
     expect(Number(sessions.n)).toBe(4);
   });
 
-  it('finds no address nor session key in any row of any table', async () => {
+  it('finds no address, session key nor run key in any row of any table', async () => {
     const tables = t.dataSource.entityMetadatas.map((m) => m.tableName);
     const dump: unknown[] = [];
     for (const table of tables) dump.push(await t.dataSource.query(`SELECT * FROM "${table}"`));

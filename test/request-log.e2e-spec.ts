@@ -42,9 +42,12 @@ describe('request logging: every request once, after a graceful shutdown', () =>
       const res = await req;
       expect(res.status).toBe(status);
       sent.push({ status, route, errorCode });
+      return res;
     };
+    const open = request(t.http).post('/api/telemetry/runs').set('authorization', 'Bearer admin-token-0123456789').send({ runId: 'run-ok.1', kind: 'load-test' });
+    const { runKey } = (await expectStatus(open, 201, '/api/telemetry/runs', null)).body.data as { runKey: string };
     for (let i = 0; i < 5; i++) {
-      await expectStatus(request(t.http).get('/health').set('x-run-id', 'run-ok.1'), 200, '/health', null);
+      await expectStatus(request(t.http).get('/health').set('x-run-key', runKey), 200, '/health', null);
       await expectStatus(request(t.http).get(`/no/such/${i}?secret=abc`), 404, UNMATCHED_ROUTE, 'NOT_FOUND');
       // The body parser rejects these before any route is matched.
       await expectStatus(request(t.http).post('/ingest').set('content-type', 'application/json').send('{"a":'), 400, UNMATCHED_ROUTE, 'INVALID_JSON');

@@ -25,7 +25,7 @@ function seedHour(hour: number, n: number, salt: number): Seed[] {
     status: STATUSES[next() % STATUSES.length],
     durationMs: (next() % 100_000) / 1000,
     userHash: next() % 4 === 0 ? null : `user-${next() % 7}`,
-    runId: null,
+    runId: next() % 5 === 0 ? `run-${next() % 2}` : null,
     correlationId: null,
     errorCode: null,
   }));
@@ -63,6 +63,7 @@ function recompute(rows: Seed[]) {
       p99Ms: pct(d, 99),
       maxMs: d[d.length - 1],
       uniqueUsers: new Set(rs.map((r) => r.userHash).filter((u) => u !== null)).size,
+      runRequests: rs.filter((r) => r.runId !== null).length,
     };
   });
 }

@@ -36,10 +36,20 @@ describe('run report (RunReportService + renderer)', () => {
     await ds.getRepository(TrafficRun).save([
       run('rc-1', T0),
       run('pruned-1', T0 - 3_600_000, { okPct: 97.5, http5xx: 2, p95Ms: 620, topError: 'HTTP_502' }),
+      run('pruned-2', T0 - 7_200_000, { okPct: 97.5, http5xx: 0, p95Ms: 2400, summary: {
+        latency: { avg: 700 },
+        endpoints: [
+          { endpoint: 'GET /health', total: 30, ok: 30, fail: 0, okPct: 100, latency: { avg: 5, p50: 4, p95: 9, p99: 9, max: 9 } },
+          { endpoint: 'GET /api/execute/preflight', total: 10, ok: 10, fail: 0, okPct: 100, latency: { avg: 9, p50: 8, p95: 12, p99: 12, max: 12 } },
+          { endpoint: 'POST /api/session', total: 10, ok: 9, fail: 1, okPct: 90, latency: { avg: 2000, p50: 1900, p95: 2500, p99: 2500, max: 2500 } },
+        ],
+        verdict: { reads: { requests: 40, ok: 40, okPct: 100, p95Ms: 11 }, signIn: { requests: 10, ok: 9, okPct: 90, p95Ms: 2500 } },
+      } }),
     ]);
     const [u1, u2] = await users.save([
       { addressHash: 'a'.repeat(64), firstSeenAt: T0, lastSeenAt: T0, source: 'siwe', notes: null },
       { addressHash: 'b'.repeat(64), firstSeenAt: T0, lastSeenAt: T0, source: 'siwe', notes: null },
+      { addressHash: 'c'.repeat(64), firstSeenAt: T0, lastSeenAt: T0, source: 'load-run', notes: null },
     ]);
     const row = (ts: number, route: string, status: number, durationMs: number, userHash: string | null, errorCode: string | null = null) =>
       ({ ts, method: route === '/api/session' ? 'POST' : 'GET', route, status, durationMs, userHash, runId: 'rc-1', correlationId: null, errorCode });
@@ -89,7 +99,15 @@ describe('run report (RunReportService + renderer)', () => {
       { code: 'RPC_ERROR', status: 502, count: 1 },
     ]);
     expect(report.uniqueUsers).toBe(2);
-    expect(report.usersAllTime).toBe(2);
+    expect(report.usersAllTime).toBe(3);
+    expect(report.loadRunUsersAllTime).toBe(1);
+  });
+
+  it('readiness judges the reads; the two sign-in exchanges are figures of their own', async () => {
+    const report = (await sut.build('rc-1'))!;
+    // Reads: /health 2 and 4 ms, status 10, 6 (400) and 30 ms. Sign-in: one POST /api/session, 502 after 300 ms.
+    expect(report.reads).toMatchObject({ count: 5, ok: 5, clientErrors: 1, serverErrors: 0, okPct: 100, avg: 10.4, p95: 30 });
+    expect(report.signIn).toMatchObject({ count: 1, ok: 0, serverErrors: 1, okPct: 0, p95: 300 });
   });
 
   it("executions, volume, fees and hashes are the run's own, exact beyond 2^63", async () => {
@@ -110,21 +128,25 @@ describe('run report (RunReportService + renderer)', () => {
     expect(md).toContain('bar [3, 3]');
     expect(md).toContain(`\`0x${'1'.repeat(64)}\``);
     expect(readiness(report).map((c) => [c.name, c.passed])).toEqual([
-      ['Success rate', false], ['Server errors', false], ['Average latency', true], ['P95 latency', true],
+      ['Success rate (reads)', true], ['Server errors (all requests)', false], ['Average latency (reads)', true], ['P95 latency (reads)', true],
+      ['Sign-in (nonce + POST /api/session)', false],
     ]);
-    expect(md).toContain('**Not ready**: Success rate, Server errors failed.');
+    expect(md).toContain('**Not ready**: Server errors (all requests), Sign-in (nonce + POST /api/session) failed.');
+    expect(md).toMatch(/\| Devnet users all-time: organic \/ from load runs +\| 2 \/ 1 \(total 3\) +\|/);
+    expect(md).toMatch(/\| From load runs \(first seen in a run's sign-in\) +\| +1 \|/);
     expect(md).toMatch(/^# Devnet load report — rc-1$/m);
   });
 
   it('readiness follows the limits given; "no 5xx" is not negotiable', async () => {
     const report = (await sut.build('rc-1'))!;
-    // OK% 83.33, avg 58.67 ms, P95 300 ms, one 5xx.
-    expect(readiness(report, { minOk: 80, maxAvgMs: 50, maxP95Ms: 300 }).map((c) => [c.name, c.target, c.passed])).toEqual([
-      ['Success rate', 'OK% ≥ 80', true], ['Server errors', 'no 5xx', false], ['Average latency', 'avg < 50 ms', false], ['P95 latency', 'P95 < 300 ms', false],
+    // Reads: OK% 100, avg 10.4 ms, P95 30 ms; one 5xx (the sign-in); sign-in OK% 0, P95 300 ms.
+    expect(readiness(report, { minOk: 80, maxAvgMs: 10, maxP95Ms: 30, maxSignInP95Ms: 2000 }).map((c) => [c.name, c.target, c.passed])).toEqual([
+      ['Success rate (reads)', 'OK% ≥ 80', true], ['Server errors (all requests)', 'no 5xx', false], ['Average latency (reads)', 'avg < 10 ms', false],
+      ['P95 latency (reads)', 'P95 < 30 ms', false], ['Sign-in (nonce + POST /api/session)', 'OK% ≥ 80, P95 of POST /api/session < 2000 ms', false],
     ]);
-    const md = renderReport(report, new Date(T0), { minOk: 80, maxAvgMs: 60, maxP95Ms: 301 });
-    expect(md).toMatch(/\| Success rate +\| OK% ≥ 80 +\| 83\.33 % +\| ✅ pass \|/);
-    expect(md).toContain('**Not ready**: Server errors failed.');
+    const md = renderReport(report, new Date(T0), { minOk: 0, maxAvgMs: 60, maxP95Ms: 301, maxSignInP95Ms: 301 });
+    expect(md).toMatch(/\| Success rate \(reads\) +\| OK% ≥ 0 +\| 100\.00 % +\| ✅ pass \|/);
+    expect(md).toContain('**Not ready**: Server errors (all requests) failed.');
   });
 
   it('once raw rows are gone the stored summary is used, and the report says so', async () => {
@@ -136,8 +158,23 @@ describe('run report (RunReportService + renderer)', () => {
     expect(md).toContain('no longer in the request log');
     expect(md).toContain("From the tool's stored summary");
     expect(md).toContain('Requests over time: not available');
+    // No verdict stored with this run: the run's own figures over all its requests.
     expect(readiness(report).map((c) => [c.name, c.passed])).toEqual([
-      ['Success rate', false], ['Server errors', false], ['Average latency', true], ['P95 latency', false],
+      ['Success rate (reads)', false], ['Server errors (all requests)', false], ['Average latency (reads)', true], ['P95 latency (reads)', false],
+    ]);
+  });
+
+  it("from a stored summary, readiness judges the reads of the tool's verdict and shows its sign-in apart", async () => {
+    const report = (await sut.build('pruned-2'))!;
+    expect(report.source).toBe('stored_summary');
+    const criteria = readiness(report);
+    expect(criteria.map((c) => [c.name, c.actual, c.passed])).toEqual([
+      ['Success rate (reads)', '100.00 %', true],
+      ['Server errors (all requests)', '0', true],
+      // (30 × 5 + 10 × 9) / 40 over the read endpoints, not the 700 ms mean that includes sign-in.
+      ['Average latency (reads)', '6.0 ms', true],
+      ['P95 latency (reads)', '11.0 ms', true],
+      ['Sign-in (nonce + POST /api/session)', '90.00 %, P95 2500.0 ms', false],
     ]);
   });
 });

@@ -7,7 +7,13 @@
   var SVG_NS = 'http://www.w3.org/2000/svg';
   var DEFAULT_REFRESH_MS = 10000;
   var FETCH_TIMEOUT_MS = 8000;
-  var CHART_HOURS = 48;
+  var HOUR_MS = 3600000;
+  var MINUTE_MS = 60000;
+  /** The two views of the traffic chart: the last hour per minute (a short run has a shape), the last 48 h per hour. */
+  var CHARTS = {
+    minutes: { host: '[data-minute-chart]', slots: 60, slotMs: MINUTE_MS, key: 'minuteStart', attr: 'data-minute', tickEvery: 10, label: 'minute', span: 'the last hour' },
+    hours: { host: '[data-traffic-chart]', slots: 48, slotMs: HOUR_MS, key: 'hourStart', attr: 'data-hour', tickEvery: 6, label: 'hour', span: 'the last 48 hours' },
+  };
 
   var root = document.querySelector('[data-stats-root]');
   if (!root) return;
@@ -15,7 +21,7 @@
   var refreshMs = F.refreshInterval(window.location.search, DEFAULT_REFRESH_MS);
   var expander = page === 'landing' ? document.getElementById('devnet-stats') : null;
 
-  var state = { lastOkAt: null, error: null, timer: null, inFlight: false, points: null };
+  var state = { lastOkAt: null, error: null, timer: null, inFlight: false, series: {} };
 
   // ---- DOM helpers -------------------------------------------------------------------------------------------
 
@@ -85,6 +91,35 @@
     setField('http5xx24h', F.count(t.http5xx24h));
     setField('usersAllTime', F.count(stats.users.allTime));
     setField('usersLast24h', F.count(stats.users.last24h));
+    renderLoadSplit(stats);
+  }
+
+  function isCount(n) {
+    return typeof n === 'number' && isFinite(n) && n >= 0;
+  }
+
+  /**
+   * Users and requests of load runs apart from organic ones, when the API reports them (an older API does not: then
+   * nothing is shown rather than a wrong zero).
+   */
+  function renderLoadSplit(stats) {
+    var t = stats.traffic;
+    var runUsers = stats.users && stats.users.fromLoadRuns;
+    var parts = {
+      requests: [t.requestsAllTime, t.requestsFromLoadRunsAllTime],
+      users: [stats.users.allTime, runUsers && runUsers.allTime],
+    };
+    Object.keys(parts).forEach(function (name) {
+      var total = parts[name][0];
+      var fromRuns = parts[name][1];
+      var known = isCount(total) && isCount(fromRuns) && fromRuns <= total;
+      each('[data-load-split="' + name + '"]', function (node) {
+        node.hidden = !known;
+      });
+      if (!known) return;
+      setField(name + 'Organic', F.count(total - fromRuns));
+      setField(name + 'FromLoadRuns', F.count(fromRuns));
+    });
   }
 
   function renderExecutions(stats) {
@@ -145,96 +180,160 @@
     });
   }
 
-  function renderRuns(runs) {
-    var body = root.querySelector('[data-runs]');
-    if (!body) return;
-    clear(body);
-    runs.forEach(function (run) {
-      var row = el('tr');
+  /** The run's own verdict (pass/fail against the limits it ran with); a run that judged nothing shows a dash. */
+  function verdictCell(run) {
+    var cell = el('td', 'verdict');
+    if (run.verdict !== 'pass' && run.verdict !== 'fail') {
+      cell.textContent = '—';
+      cell.title = 'This run recorded no verdict';
+      return cell;
+    }
+    cell.className = 'verdict verdict-' + run.verdict;
+    cell.setAttribute('data-verdict', run.verdict);
+    cell.appendChild(el('span', 'verdict-mark', run.verdict === 'pass' ? '✓' : '✗')).setAttribute('aria-hidden', 'true');
+    cell.appendChild(document.createTextNode(run.verdict === 'pass' ? ' pass' : ' fail'));
+    return cell;
+  }
+
+  var RUN_CELLS = {
+    runId: function (run) {
       var id = el('th', 'run-id');
       id.setAttribute('scope', 'row');
       id.appendChild(el('code', null, run.runId));
-      row.appendChild(id);
-      row.appendChild(el('td', null, run.kind));
-      row.appendChild(el('td', null, F.dateTime(run.startedAt)));
-      row.appendChild(el('td', 'num', F.count(run.requests)));
-      row.appendChild(el('td', 'num', F.percent(run.okPct)));
-      row.appendChild(el('td', 'num', F.ms(run.p95Ms)));
-      row.appendChild(el('td', 'num', F.count(run.http5xx)));
-      if (run.topError) row.title = 'Top error: ' + run.topError;
-      body.appendChild(row);
+      return id;
+    },
+    kind: function (run) {
+      return el('td', null, run.kind);
+    },
+    started: function (run) {
+      return el('td', null, F.dateTime(run.startedAt));
+    },
+    requests: function (run) {
+      return el('td', 'num', F.count(run.requests));
+    },
+    ok: function (run) {
+      return el('td', 'num', F.percent(run.okPct));
+    },
+    p95: function (run) {
+      return el('td', 'num', F.ms(run.p95Ms));
+    },
+    http5xx: function (run) {
+      return el('td', 'num', F.count(run.http5xx));
+    },
+    verdict: verdictCell,
+  };
+
+  /** Each runs table names its columns in `data-runs` (the landing page shows fewer than the dashboard). */
+  function renderRuns(runs) {
+    each('[data-runs]', function (body) {
+      var columns = body.getAttribute('data-runs').split(' ');
+      clear(body);
+      runs.forEach(function (run) {
+        var row = el('tr');
+        columns.forEach(function (c) {
+          row.appendChild(RUN_CELLS[c](run));
+        });
+        if (run.topError) row.title = 'Top error: ' + run.topError;
+        body.appendChild(row);
+      });
+      if (!runs.length) {
+        var empty = el('tr');
+        var cell = el('td', 'empty', 'No traffic runs recorded yet.');
+        cell.colSpan = columns.length;
+        empty.appendChild(cell);
+        body.appendChild(empty);
+      }
     });
-    if (!runs.length) {
-      var empty = el('tr');
-      var cell = el('td', 'empty', 'No traffic runs recorded yet.');
-      cell.colSpan = 7;
-      empty.appendChild(cell);
-      body.appendChild(empty);
-    }
   }
 
-  /** Hourly bars (below-500 and 5xx stacked) for the last 48 hours, drawn with DOM calls only. */
-  function renderChart(points) {
-    var host = root.querySelector('[data-traffic-chart]');
+  /** Stacked bars (below 500, 5xx) per slot and the p95 latency line on its own axis, drawn with DOM calls only. */
+  function renderChart(view, points) {
+    var host = root.querySelector(view.host);
     if (!host) return;
     // Drawn at the container's own width so axis text stays legible on a phone instead of being scaled down.
     var W = Math.max(300, Math.round(host.clientWidth) || 720);
     var narrow = W < 520;
     var H = narrow ? 200 : 240;
-    var pad = { top: 12, right: 8, bottom: 28, left: 48 };
+    var pad = { top: 12, right: 52, bottom: 28, left: 48 };
     var plotW = W - pad.left - pad.right;
     var plotH = H - pad.top - pad.bottom;
-    var hourMs = 3600000;
-    var lastHour = Math.floor(Date.now() / hourMs) * hourMs;
-    var firstHour = lastHour - (CHART_HOURS - 1) * hourMs;
+    var lastSlot = Math.floor(Date.now() / view.slotMs) * view.slotMs;
+    var firstSlot = lastSlot - (view.slots - 1) * view.slotMs;
 
     var slots = [];
-    for (var i = 0; i < CHART_HOURS; i++) slots.push({ t: firstHour + i * hourMs, requests: 0, errors: 0 });
+    for (var i = 0; i < view.slots; i++) slots.push({ t: firstSlot + i * view.slotMs, requests: 0, errors: 0, p95: null });
     points.forEach(function (p) {
-      var index = Math.round((p.t - firstHour) / hourMs);
-      if (index >= 0 && index < CHART_HOURS) {
+      var index = Math.round((p.t - firstSlot) / view.slotMs);
+      if (index >= 0 && index < view.slots) {
         slots[index].requests += p.requests;
         slots[index].errors += p.errors;
+        slots[index].p95 = p.p95;
       }
     });
     var total = 0;
     var peak = 0;
+    var peakMs = 0;
     slots.forEach(function (s) {
       total += s.requests;
       peak = Math.max(peak, s.requests);
+      if (s.p95 !== null) peakMs = Math.max(peakMs, s.p95);
     });
     var step = F.axisStep(peak, 4);
     var max = step * 4;
+    var msStep = F.axisStep(Math.ceil(peakMs), 4);
     var y = function (v) {
       return pad.top + plotH - (v / max) * plotH;
     };
+    var yMs = function (v) {
+      return pad.top + plotH - (v / (msStep * 4)) * plotH;
+    };
 
-    var chart = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', class: 'chart-svg', 'aria-labelledby': 'chart-desc' });
-    var desc = svg('title', { id: 'chart-desc' });
+    var descId = 'chart-desc-' + view.label;
+    var chart = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', class: 'chart-svg', 'aria-labelledby': descId });
+    var desc = svg('title', { id: descId });
     desc.textContent =
-      'Requests per hour over the last 48 hours: ' + F.count(total) + ' in total, peak ' + F.count(peak) + ' in one hour.';
+      'Requests per ' + view.label + ' over ' + view.span + ': ' + F.count(total) + ' in total, peak ' + F.count(peak) +
+      ' in one ' + view.label + (peakMs > 0 ? ', highest p95 latency ' + F.ms(peakMs) : '') + '.';
     chart.appendChild(desc);
 
     for (var g = 0; g <= 4; g++) {
-      var value = step * g;
-      chart.appendChild(svg('line', { x1: pad.left, x2: W - pad.right, y1: y(value), y2: y(value), class: 'grid' }));
-      var label = svg('text', { x: pad.left - 6, y: y(value) + 4, class: 'axis axis-y' });
-      label.textContent = F.count(value);
+      chart.appendChild(svg('line', { x1: pad.left, x2: W - pad.right, y1: y(step * g), y2: y(step * g), class: 'grid' }));
+      var label = svg('text', { x: pad.left - 6, y: y(step * g) + 4, class: 'axis axis-y' });
+      label.textContent = F.count(step * g);
       chart.appendChild(label);
+      if (peakMs > 0) {
+        var msLabel = svg('text', { x: W - pad.right + 6, y: yMs(msStep * g) + 4, class: 'axis axis-ms' });
+        msLabel.textContent = F.count(msStep * g) + ' ms';
+        chart.appendChild(msLabel);
+      }
     }
 
-    var slotW = plotW / CHART_HOURS;
+    var slotW = plotW / view.slots;
     var barW = Math.max(1, slotW * 0.72);
     var bars = svg('g', { class: 'bars' });
+    // Runs of consecutive slots with a p95; a slot without one breaks the line instead of bridging the gap.
+    var lines = [[]];
+    var dots = svg('g', { class: 'p95' });
     slots.forEach(function (s, index) {
       var x = pad.left + index * slotW + (slotW - barW) / 2;
-      if (index % (narrow ? 12 : 6) === 0) {
+      if (index % (narrow ? 2 * view.tickEvery : view.tickEvery) === 0) {
         var tick = svg('text', { x: x + barW / 2, y: H - 8, class: 'axis axis-x' });
         tick.textContent = F.clock(s.t);
         chart.appendChild(tick);
       }
+      if (s.p95 === null && lines[lines.length - 1].length > 0) lines.push([]);
+      if (s.p95 !== null) {
+        lines[lines.length - 1].push(x + barW / 2 + ',' + yMs(s.p95));
+        var dot = svg('circle', { cx: x + barW / 2, cy: yMs(s.p95), r: 2.5, class: 'p95-point', 'data-p95': s.p95 });
+        dot.setAttribute(view.attr, new Date(s.t).toISOString());
+        var dotTip = svg('title', {});
+        dotTip.textContent = F.dateTime(s.t) + ': p95 ' + F.ms(s.p95);
+        dot.appendChild(dotTip);
+        dots.appendChild(dot);
+      }
       if (s.requests === 0) return;
-      var bar = svg('g', { class: 'bar', 'data-hour': new Date(s.t).toISOString(), 'data-requests': s.requests });
+      var bar = svg('g', { class: 'bar', 'data-requests': s.requests });
+      bar.setAttribute(view.attr, new Date(s.t).toISOString());
       var okCount = s.requests - s.errors;
       bar.appendChild(svg('rect', { x: x, width: barW, y: y(okCount), height: y(0) - y(okCount), class: 'bar-ok' }));
       if (s.errors > 0) {
@@ -247,14 +346,24 @@
     });
     chart.appendChild(bars);
     chart.appendChild(svg('line', { x1: pad.left, x2: W - pad.right, y1: y(0), y2: y(0), class: 'baseline' }));
+    lines.forEach(function (run) {
+      if (run.length > 1) chart.appendChild(svg('polyline', { points: run.join(' '), class: 'p95-line' }));
+    });
+    chart.appendChild(dots);
 
     if (total === 0) {
       var none = svg('text', { x: pad.left + plotW / 2, y: pad.top + plotH / 2, class: 'chart-empty' });
-      none.textContent = 'No requests in the last 48 hours yet';
+      none.textContent = 'No requests in ' + view.span + ' yet';
       chart.appendChild(none);
     }
     clear(host);
     host.appendChild(chart);
+  }
+
+  function renderCharts() {
+    Object.keys(state.series).forEach(function (name) {
+      renderChart(CHARTS[name], state.series[name]);
+    });
   }
 
   /** Screen readers hear only changes of state, not the age label ticking every second. */
@@ -287,9 +396,10 @@
     return !document.hidden && (!expander || expander.open);
   }
 
-  function toPoints(traffic) {
+  function toPoints(view, traffic) {
     return traffic.series.map(function (p) {
-      return { t: Date.parse(p.hourStart), requests: p.requests, errors: p.serverErrors };
+      var p95 = typeof p.p95Ms === 'number' && isFinite(p.p95Ms) ? p.p95Ms : null;
+      return { t: Date.parse(p[view.key]), requests: p.requests, errors: p.serverErrors, p95: p95 };
     });
   }
 
@@ -298,17 +408,19 @@
     state.inFlight = true;
     clearTimeout(state.timer);
     var loads = [getData('/api/telemetry/devnet-stats')];
-    if (page === 'devnet') loads.push(getData('/api/telemetry/traffic?hours=' + CHART_HOURS));
+    if (page === 'devnet') {
+      loads.push(getData('/api/telemetry/traffic?minutes=' + CHARTS.minutes.slots));
+      loads.push(getData('/api/telemetry/traffic?hours=' + CHARTS.hours.slots));
+    }
     Promise.all(loads)
       .then(function (results) {
         var stats = results[0];
         renderTraffic(stats);
         renderExecutions(stats);
         renderRuns(stats.traffic.recentRuns);
-        if (results[1]) {
-          state.points = toPoints(results[1]);
-          renderChart(state.points);
-        }
+        if (results[1]) state.series.minutes = toPoints(CHARTS.minutes, results[1]);
+        if (results[2]) state.series.hours = toPoints(CHARTS.hours, results[2]);
+        renderCharts();
         state.lastOkAt = Date.now();
         state.error = null;
       })
@@ -342,7 +454,7 @@
   window.addEventListener('resize', function () {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(function () {
-      if (state.points) renderChart(state.points);
+      renderCharts();
     }, 150);
   });
   // The age label ticks every second between refreshes.

@@ -27,8 +27,11 @@ export const ErrorCode = {
   INTERNAL_ERROR: 'INTERNAL_ERROR',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
-  // Telemetry: 409 when POST /api/telemetry/runs names a runId that is already recorded.
+  // Traffic runs: 409 when POST /api/telemetry/runs names a runId that exists; 404 when finishing an unknown run,
+  // 409 when finishing one that is already finished.
   RUN_ALREADY_EXISTS: 'RUN_ALREADY_EXISTS',
+  RUN_NOT_FOUND: 'RUN_NOT_FOUND',
+  RUN_ALREADY_FINISHED: 'RUN_ALREADY_FINISHED',
   // Sessions (Sign-In with Ethereum): 400 malformed input, 401 failed verification or no usable session, 404 unknown.
   INVALID_SIWE_MESSAGE: 'INVALID_SIWE_MESSAGE',
   INVALID_ADDRESS: 'INVALID_ADDRESS',
@@ -52,6 +55,11 @@ export const ErrorCode = {
   INVALID_TRANSITION: 'INVALID_TRANSITION',
   TX_HASH_IN_USE: 'TX_HASH_IN_USE',
   TX_HASH_MISMATCH: 'TX_HASH_MISMATCH',
+  /**
+   * 409 at submit when the node already knows the transaction and another wallet sent it; also stored by the receipt
+   * watcher on an execution whose transaction was sent by another wallet than the execution's own.
+   */
+  TX_SENDER_MISMATCH: 'TX_SENDER_MISMATCH',
   /** 502: the JSON-RPC node failed or timed out. */
   RPC_ERROR: 'RPC_ERROR',
   /** 503: no ETH_RPC_URL (or, for Aave reads, no AAVE_POOL_ADDRESS) is configured. */

@@ -1,6 +1,6 @@
 // What the pipeline learns about one request, on one typed object attached to the Express request: the correlation
-// id (middleware), the user it is attributed to (guards, handlers) and the error code of its answer (exception
-// filter). The request logger reads it when the response has finished.
+// id (middleware), the user it is attributed to (guards, handlers), the traffic run it belongs to (RunKeys) and the
+// error code of its answer (exception filter). The request logger reads it when the response has finished.
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 
@@ -9,6 +9,8 @@ export class RequestContext {
   userHash: string | null = null;
   /** The stable error code of the answer, when it is an error. */
   errorCode: string | null = null;
+  /** The open traffic run the request's x-run-key names (null: none), looked up once per request by RunKeys. */
+  runId: Promise<string | null> | null = null;
 
   constructor(readonly correlationId: string | null) {}
 }

@@ -2,10 +2,15 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { apiError, ErrorCode } from './error-codes';
 
+/**
+ * One message per failed field. class-validator reports a field's constraints last-written first, and every DTO writes
+ * the type check first (`@IsInt() @Min(1) @Max(500)`): for `limit=2e1` only "must be an integer" applies, since a value
+ * of the wrong type fails each range check trivially.
+ */
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
     const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {});
+    const own = Object.values(e.constraints ?? {}).slice(-1);
     return [...own, ...flatten(e.children ?? [], path)];
   });
 }

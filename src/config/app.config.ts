@@ -2,7 +2,7 @@
 import { registerAs } from '@nestjs/config';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EnvironmentVariables, validateEnv } from './env.validation';
+import { EnvironmentVariables, LogFormat, LogLevelName, validateEnv } from './env.validation';
 
 export interface AppConfig {
   port: number;
@@ -22,6 +22,8 @@ export interface AppConfig {
     receiptWatchIntervalMs: number;
     receiptWatchBatch: number;
     txNotFoundAfterS: number;
+    /** Depth a receipt needs (head − receipt block + 1) before its execution is confirmed. */
+    confirmations: number;
     aaveCacheMs: number;
   };
   requestLog: { enabled: boolean; retentionHours: number; spillDir?: string };
@@ -31,6 +33,8 @@ export interface AppConfig {
   siweNonceTtlS: number;
   executionAdapters: string[];
   version: string;
+  /** Service logs (not the request log, which is the database's). */
+  log: { level: LogLevelName; format: LogFormat; debugExecutions: boolean };
 }
 
 /** The version in the project's package.json, found from here whether running from src/ or dist/src/. */
@@ -60,6 +64,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       receiptWatchIntervalMs: env.RECEIPT_WATCH_INTERVAL_MS,
       receiptWatchBatch: env.RECEIPT_WATCH_BATCH,
       txNotFoundAfterS: env.TX_NOT_FOUND_AFTER_S,
+      confirmations: env.CONFIRMATIONS,
       aaveCacheMs: env.AAVE_CACHE_MS,
     },
     requestLog: { enabled: env.REQUEST_LOG_ENABLED, retentionHours: env.REQUEST_LOG_RETENTION_HOURS, spillDir: env.REQUEST_LOG_SPILL_DIR },
@@ -68,6 +73,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     siweNonceTtlS: env.SIWE_NONCE_TTL_S,
     executionAdapters: env.EXECUTION_ADAPTERS,
     version: packageVersion(),
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'), debugExecutions: env.DEBUG_EXECUTIONS },
   };
 }
 

@@ -1,9 +1,11 @@
-// The environment contract (SPEC §2): every variable parsed and range-checked once, at start-up.
+// The environment contract: every variable parsed and range-checked once, at start-up; a bad value stops the process
+// with one line naming the variable, the value and the allowed range.
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { isAddress } from 'ethers';
 import {
   IsBoolean,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -42,10 +44,17 @@ function BoolFlag(): PropertyDecorator {
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
+const lowerWord = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : String(value).trim().toLowerCase());
+
 const commaList = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 
 /** An RFC 3986 authority without user info: DNS name, IPv4 or [IPv6], optional port. */
 const HOST_PORT = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export const DEFAULT_EXECUTION_ADAPTERS = ['uniswap-v3-swap', 'aave-v3-supply', 'aave-v3-withdraw', 'native-transfer'];
 
@@ -108,6 +117,10 @@ export class EnvironmentVariables {
   @IntRange(1, 7 * 86400)
   TX_NOT_FOUND_AFTER_S = 900;
 
+  // Blocks a receipt must be buried under (its own block counts as 1) before an execution is confirmed.
+  @IntRange(1, 1000)
+  CONFIRMATIONS = 1;
+
   @IntRange(0, 60_000)
   AAVE_CACHE_MS = 5000;
 
@@ -135,6 +148,19 @@ export class EnvironmentVariables {
   @IsString({ each: true })
   @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { each: true, message: 'each adapter must match [a-z0-9-]{1,64}' })
   EXECUTION_ADAPTERS: string[] = DEFAULT_EXECUTION_ADAPTERS;
+
+  @Transform(lowerWord)
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevelName = 'info';
+
+  /** Unset: pretty on a terminal, JSON lines otherwise (decided in app.config.ts, where stdout is known). */
+  @Transform(lowerWord)
+  @IsOptional()
+  @IsIn(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT?: LogFormat;
+
+  @BoolFlag()
+  DEBUG_EXECUTIONS = false;
 }
 
 /** Every variable the service reads; anything else in the environment is ignored. */
@@ -142,8 +168,8 @@ export const ENV_KEYS = [
   'PORT', 'TELEMETRY_DB_PATH', 'TELEMETRY_DB_URL', 'TELEMETRY_SALT', 'TELEMETRY_CONSOLE', 'TELEMETRY_ADMIN_TOKEN',
   'BLOSSOM_FEE_BPS', 'SHOW_EXECUTION_METRICS', 'VITE_SHOW_EXECUTION_METRICS', 'SESSION_TTL_S', 'SESSION_DOMAIN',
   'ETH_RPC_URL', 'CHAIN_ID', 'AAVE_POOL_ADDRESS', 'RECEIPT_WATCH_INTERVAL_MS', 'RECEIPT_WATCH_BATCH',
-  'TX_NOT_FOUND_AFTER_S', 'AAVE_CACHE_MS', 'REQUEST_LOG_ENABLED', 'REQUEST_LOG_RETENTION_HOURS', 'REQUEST_LOG_SPILL_DIR',
-  'RATE_LIMIT_PER_MIN', 'EXECUTION_ADAPTERS', 'TRUST_PROXY', 'SIWE_NONCE_TTL_S',
+  'TX_NOT_FOUND_AFTER_S', 'CONFIRMATIONS', 'AAVE_CACHE_MS', 'REQUEST_LOG_ENABLED', 'REQUEST_LOG_RETENTION_HOURS', 'REQUEST_LOG_SPILL_DIR',
+  'RATE_LIMIT_PER_MIN', 'EXECUTION_ADAPTERS', 'TRUST_PROXY', 'SIWE_NONCE_TTL_S', 'LOG_LEVEL', 'LOG_FORMAT', 'DEBUG_EXECUTIONS',
 ] as const;
 
 function describeConstraint(error: ValidationError): string {
@@ -158,11 +184,12 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const env = plainToInstance(EnvironmentVariables, input, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) {
-    const lines = errors.map((e) => {
+    const problems = errors.map((e) => {
       const shown = /SALT|TOKEN|URL/.test(e.property) ? '<redacted>' : JSON.stringify(raw[e.property]);
-      return `  ${e.property}=${shown}: ${describeConstraint(e)}`;
+      return `${e.property}=${shown}: ${describeConstraint(e)}`;
     });
-    throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+    // One line, so the operator reads it as the last line of the output and a log collector keeps it whole.
+    throw new ConfigValidationError(`Invalid configuration: ${problems.join('; ')}`);
   }
   return env;
 }

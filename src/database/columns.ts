@@ -15,8 +15,8 @@ export function EpochMsColumn(name: string, options: Pick<ColumnOptions, 'nullab
  * Durations and percentages: an 8-byte float on both drivers (`real` would be a 4-byte float on PostgreSQL, so a value
  * read back would differ from what SQLite returns for the same write).
  */
-export function Float64Column(name: string): PropertyDecorator {
-  return Column({ name, type: 'double precision' });
+export function Float64Column(name: string, options: Pick<ColumnOptions, 'nullable'> = {}): PropertyDecorator {
+  return Column({ name, type: 'double precision', ...options });
 }
 
 /**

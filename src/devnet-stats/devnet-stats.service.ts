@@ -66,13 +66,15 @@ export class DevnetStatsService {
       traffic: {
         requestsAllTime: allTime.requests,
         requestsLast24h: last24h.requests,
+        requestsFromLoadRunsAllTime: allTime.runRequests,
+        requestsFromLoadRuns24h: last24h.runRequests,
         successRate24h: last24h.requests === 0 ? null : last24h.ok / last24h.requests,
         http5xx24h: last24h.serverErrors,
         visitorsAllTime: users.total,
         visitorsLast24h: users.seenSince,
         recentRuns,
       },
-      users: { allTime: users.total, last24h: users.newSince },
+      users: { allTime: users.total, last24h: users.newSince, fromLoadRuns: { allTime: users.loadRunTotal, last24h: users.loadRunNewSince } },
       transactions: {
         allTime: allExecutions,
         last24h: created24h,

@@ -1,10 +1,13 @@
-// The public devnet statistics : exactly these keys. Unit amounts are exact decimal strings.
+// The public devnet statistics: exactly these keys. Unit amounts are exact decimal strings.
 import { TrafficRunView } from '../traffic/traffic-runs.service';
 
 export interface DevnetStats {
   traffic: {
     requestsAllTime: number;
     requestsLast24h: number;
+    /** Of requestsAllTime / requestsLast24h, those that belonged to a traffic run (carried an open run's x-run-key). */
+    requestsFromLoadRunsAllTime: number;
+    requestsFromLoadRuns24h: number;
     /** ok (status < 500) / requests over the last 24 h; null when there were no requests. */
     successRate24h: number | null;
     http5xx24h: number;
@@ -12,7 +15,8 @@ export interface DevnetStats {
     visitorsLast24h: number;
     recentRuns: TrafficRunView[];
   };
-  users: { allTime: number; last24h: number };
+  /** allTime / last24h count every user (first seen in the last 24 h for last24h); fromLoadRuns, those of traffic runs. */
+  users: { allTime: number; last24h: number; fromLoadRuns: { allTime: number; last24h: number } };
   transactions: { allTime: number; last24h: number; successCount: number; failCount: number; pendingCount: number };
   amountExecuted: { byToken: { token: string; decimals: number | null; totalUnits: string }[]; unpricedCount: number };
   feesCollected: {

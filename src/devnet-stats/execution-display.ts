@@ -1,4 +1,5 @@
-// The one rule for showing execution metrics on the dashboard, as a pure function.
+// The one rule for showing execution metrics on the dashboard, as a pure function. Its reason is shown on public
+// pages, so it speaks of the decision, never of configuration variable names.
 
 export const MIN_CONFIRMED_FOR_DISPLAY = 10;
 
@@ -10,10 +11,10 @@ export interface DisplayInput {
 }
 
 export function executionDisplay({ showExecutionMetrics, confirmedCount, volumes }: DisplayInput): { executionMetricsVisible: boolean; reason: string } {
-  if (!showExecutionMetrics) return { executionMetricsVisible: false, reason: 'SHOW_EXECUTION_METRICS is off' };
+  if (!showExecutionMetrics) return { executionMetricsVisible: false, reason: 'not published on this devnet yet' };
   if (confirmedCount < MIN_CONFIRMED_FOR_DISPLAY) {
     return { executionMetricsVisible: false, reason: `${confirmedCount} confirmed executions, fewer than ${MIN_CONFIRMED_FOR_DISPLAY}` };
   }
   if (!volumes.some((v) => v > 0n)) return { executionMetricsVisible: false, reason: 'no confirmed volume yet' };
-  return { executionMetricsVisible: true, reason: `SHOW_EXECUTION_METRICS is on, ${confirmedCount} confirmed executions, volume > 0` };
+  return { executionMetricsVisible: true, reason: `published: ${confirmedCount} confirmed executions, volume > 0` };
 }

@@ -9,6 +9,11 @@ export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 @Entity('executions')
 @Index('IDX_executions_status_updated_at', ['status', 'updatedAt'])
 @Index('IDX_executions_created_at', ['createdAt'])
+@Index('IDX_executions_status_block_number', ['status', 'blockNumber'])
+// A hash is claimed per wallet: another user's claim (a squatter's) never blocks the rightful sender's submit.
+@Index('UQ_executions_user_id_tx_hash', ['userId', 'txHash'], { unique: true })
+// And whatever the code does, one transaction backs at most one confirmed execution (no double counting).
+@Index('UQ_executions_confirmed_tx_hash', ['txHash'], { unique: true, where: `"status" = 'confirmed'` })
 export class Execution {
   /** UUID v4: not guessable, so ids leak nothing about volume. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -52,13 +57,15 @@ export class Execution {
   @Column({ type: 'varchar', length: 16 })
   status: ExecutionStatus;
 
-  /** Unique: one transaction can never back two executions (no double counting). */
-  @Index('UQ_executions_tx_hash', { unique: true })
   @Column({ name: 'tx_hash', type: 'varchar', length: 66, nullable: true })
   txHash: string | null;
 
   @Column({ name: 'block_number', type: 'integer', nullable: true })
   blockNumber: number | null;
+
+  /** Hash of the receipt's block: a reorg that puts the transaction at the same height in another block is still seen. */
+  @Column({ name: 'block_hash', type: 'varchar', length: 66, nullable: true })
+  blockHash: string | null;
 
   @Column({ name: 'error_code', type: 'varchar', length: 64, nullable: true })
   errorCode: string | null;

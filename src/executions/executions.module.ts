@@ -1,17 +1,22 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChainRpcModule } from '../chain/chain-rpc.module';
 import { FeesModule } from '../fees/fees.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { Execution } from './execution.entity';
 import { ExecutionsController } from './executions.controller';
 import { TelemetryEventsModule } from '../telemetry-events/telemetry-events.module';
+import { UsersModule } from '../users/users.module';
 import { ExecutionsRepository } from './executions.repository';
 import { ExecutionsService } from './executions.service';
 import { TokenTotal } from './token-total.entity';
 
-/** Owns executions and token_totals; the chain's receipt watcher goes through ExecutionsService. */
+/**
+ * Owns executions and token_totals; the chain's receipt watcher goes through ExecutionsService. Uses the JSON-RPC
+ * (sender check at submit) and the users' address hasher (a sender is compared by HMAC, never stored).
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([Execution, TokenTotal]), SessionsModule, FeesModule, TelemetryEventsModule],
+  imports: [TypeOrmModule.forFeature([Execution, TokenTotal]), SessionsModule, UsersModule, FeesModule, TelemetryEventsModule, ChainRpcModule],
   controllers: [ExecutionsController],
   providers: [ExecutionsService, ExecutionsRepository],
   exports: [ExecutionsService],

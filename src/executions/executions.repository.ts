@@ -1,9 +1,17 @@
 // Hand-written queries on executions and token_totals: one query a method, named for what it answers.
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Dialect, dialectOf, toBigInt, toNumber } from '../database/dialect';
 import { EXECUTION_STATUSES, ExecutionStatus } from './execution.entity';
+import { TokenTotal } from './token-total.entity';
+
+/** A confirmation (+1 and its amounts) or its reversal after a reorg (−1 and the negated amounts). */
+export interface TokenTotalDelta {
+  count: 1 | -1;
+  amountUnits: bigint;
+  feeUnits: bigint;
+}
 
 export interface TokenTotalRow {
   token: string;
@@ -14,6 +22,7 @@ export interface TokenTotalRow {
 
 @Injectable()
 export class ExecutionsRepository {
+  private readonly logger = new Logger(ExecutionsRepository.name);
   private readonly dialect: Dialect;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
@@ -76,5 +85,28 @@ export class ExecutionsRepository {
       this.all(`SELECT COUNT(*) AS "n" FROM "executions" ${where}`, filter),
     ]);
     return { rows, total: toNumber(count?.n) };
+  }
+
+  /**
+   * Applies a delta to a token's running totals inside the caller's transaction. Read-modify-write in bigint (SQL
+   * cannot add decimal strings exactly on every driver); touching the row first takes its write lock on PostgreSQL,
+   * so the following read sees every committed change. Totals never go below zero: a reversal larger than the total
+   * would mean the ledger was already wrong, which is logged instead of written.
+   */
+  async moveTokenTotals(manager: EntityManager, token: string, delta: TokenTotalDelta): Promise<void> {
+    await manager.createQueryBuilder().insert().into(TokenTotal).values({ token, confirmedCount: 0, amountUnits: 0n, feeUnits: 0n }).orIgnore().execute();
+    await manager
+      .createQueryBuilder()
+      .update(TokenTotal)
+      .set({ confirmedCount: () => `CASE WHEN "confirmed_count" + ${delta.count} < 0 THEN 0 ELSE "confirmed_count" + ${delta.count} END` })
+      .where('token = :token', { token })
+      .execute();
+    const total = await manager.findOneByOrFail(TokenTotal, { token });
+    const amountUnits = total.amountUnits + delta.amountUnits;
+    const feeUnits = total.feeUnits + delta.feeUnits;
+    if (amountUnits < 0n || feeUnits < 0n) {
+      this.logger.error(`token_totals of ${token} would go negative (amount ${amountUnits}, fee ${feeUnits}): kept at zero`);
+    }
+    await manager.update(TokenTotal, { token }, { amountUnits: amountUnits < 0n ? 0n : amountUnits, feeUnits: feeUnits < 0n ? 0n : feeUnits });
   }
 }

@@ -2,7 +2,8 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, Repository } from 'typeorm';
+import { Brackets, DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { TransactionSenders } from '../chain/transaction-senders.service';
 import { apiError, ErrorCode } from '../common/error-codes';
 import { dialectOf } from '../database/dialect';
 import { AppConfig, appConfig } from '../config/app.config';
@@ -10,10 +11,10 @@ import { FeesService } from '../fees/fees.service';
 import { computeFeeUnits } from '../fees/fee';
 import { TelemetryEventsService } from '../telemetry-events/telemetry-events.service';
 import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
 import { Session } from '../sessions/session.entity';
 import { PrepareExecutionDto } from './dto/prepare-execution.dto';
 import { Execution, ExecutionStatus } from './execution.entity';
-import { TokenTotal } from './token-total.entity';
 import { ExecutionsRepository, TokenTotalRow } from './executions.repository';
 import { findToken, TOKENS, TokenInfo } from './tokens';
 
@@ -69,17 +70,44 @@ export function toExecutionView(e: Execution): ExecutionView {
   };
 }
 
+/** Keyset position: the executions after (value, id) in (column, id) order. */
+export interface Keyset {
+  value: number;
+  id: string;
+}
+
+/** What the receipt watcher read: the receipt's block, by number and hash. */
+export interface ReceiptBlock {
+  txHash: string;
+  blockNumber: number;
+  blockHash?: string | null;
+}
+
+function afterKeyset(query: SelectQueryBuilder<Execution>, column: string, after: Keyset | undefined): SelectQueryBuilder<Execution> {
+  if (!after) return query;
+  return query.andWhere(
+    new Brackets((q) =>
+      q
+        .where(`${column} > :kv`, { kv: after.value })
+        .orWhere(new Brackets((q2) => q2.where(`${column} = :kv`, { kv: after.value }).andWhere('e.id > :kid', { kid: after.id }))),
+    ),
+  );
+}
+
 const notFound = () => new NotFoundException(apiError(ErrorCode.EXECUTION_NOT_FOUND, 'No such execution'));
 const illegal = (from: ExecutionStatus, to: ExecutionStatus) =>
   new ConflictException(apiError(ErrorCode.INVALID_TRANSITION, `An execution cannot go from ${from} to ${to}`));
+const hashInUse = () =>
+  new ConflictException(apiError(ErrorCode.TX_HASH_IN_USE, 'This transaction hash already backs another of your executions, or a confirmed one'));
 
 @Injectable()
 export class ExecutionsService {
   /**
-   * TypeORM's SQLite driver runs every query on one connection, so two open transactions would nest; confirmations
-   * are serialized in-process (PostgreSQL additionally locks the token_totals row, see addToTokenTotals).
+   * TypeORM's SQLite driver runs every query on one connection, so two open transactions would nest; ledger
+   * transactions (confirm, reorg) are serialized in-process (PostgreSQL also locks the token_totals row, see
+   * ExecutionsRepository.moveTokenTotals).
    */
-  private confirmQueue: Promise<unknown> = Promise.resolve();
+  private ledgerQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     @Inject(appConfig.KEY) private readonly config: AppConfig,
@@ -88,6 +116,8 @@ export class ExecutionsService {
     private readonly fees: FeesService,
     private readonly events: TelemetryEventsService,
     private readonly repo: ExecutionsRepository,
+    private readonly users: UsersService,
+    private readonly senders: TransactionSenders,
   ) {}
 
   countByStatus(): Promise<Record<ExecutionStatus, number>> {
@@ -115,23 +145,31 @@ export class ExecutionsService {
   }
 
   /** Submitted executions in (updated_at, id) order after the keyset position `after` (from the oldest without one). */
-  submittedAfter(after: { updatedAt: number; id: string } | undefined, limit: number): Promise<Execution[]> {
+  submittedAfter(after: Keyset | undefined, limit: number): Promise<Execution[]> {
+    const query = this.executions.createQueryBuilder('e').where('e.status = :status', { status: 'submitted' });
+    return afterKeyset(query, 'e.updated_at', after).orderBy('e.updated_at', 'ASC').addOrderBy('e.id', 'ASC').limit(limit).getMany();
+  }
+
+  /** Confirmed executions in blocks from `fromBlock` on, in (block_number, id) order after `after` (reorg re-check). */
+  confirmedFromBlock(fromBlock: number, after: Keyset | undefined, limit: number): Promise<Execution[]> {
     const query = this.executions
       .createQueryBuilder('e')
-      .where('e.status = :status', { status: 'submitted' })
-      .orderBy('e.updated_at', 'ASC')
-      .addOrderBy('e.id', 'ASC')
-      .limit(limit);
-    if (after) {
-      query.andWhere(
-        new Brackets((q) =>
-          q
-            .where('e.updated_at > :u', { u: after.updatedAt })
-            .orWhere(new Brackets((q2) => q2.where('e.updated_at = :u', { u: after.updatedAt }).andWhere('e.id > :id', { id: after.id }))),
-        ),
-      );
-    }
-    return query.getMany();
+      .where('e.status = :status', { status: 'confirmed' })
+      .andWhere('e.block_number >= :fromBlock', { fromBlock });
+    return afterKeyset(query, 'e.block_number', after).orderBy('e.block_number', 'ASC').addOrderBy('e.id', 'ASC').limit(limit).getMany();
+  }
+
+  /**
+   * Whether the execution's own wallet sent the transaction: `from` is hashed with the users' address key and compared
+   * with the owner's address hash (the raw address is never stored).
+   */
+  async isSentByOwner(execution: Execution, from: string): Promise<boolean> {
+    const ownerHash = (await this.users.hashesByIds([execution.userId])).get(execution.userId);
+    return ownerHash !== undefined && this.isWallet(ownerHash, from);
+  }
+
+  private isWallet(addressHash: string, address: string): boolean {
+    return this.users.hashAddress(address) === addressHash;
   }
 
   /** The executions a run created (tagged with its id as correlation id), newest first. */
@@ -207,8 +245,13 @@ export class ExecutionsService {
     const row = await this.ownedBy(user, id);
     const hash = txHash.toLowerCase();
     if (row.status !== 'prepared') throw illegal(row.status, 'submitted');
-    const holder = await this.executions.findOneBy({ txHash: hash });
-    if (holder && holder.id !== row.id) throw new ConflictException(apiError(ErrorCode.TX_HASH_IN_USE, 'This transaction hash belongs to another execution'));
+    // Only the user's own claims and confirmed executions hold a hash: another wallet's claim never blocks this one.
+    const holder = await this.executions.findOne({ where: [{ txHash: hash, userId: user.id }, { txHash: hash, status: 'confirmed' }] });
+    if (holder && holder.id !== row.id) throw hashInUse();
+    const sender = await this.senders.senderOf(hash);
+    if (sender !== undefined && !this.isWallet(user.addressHash, sender)) {
+      throw new ConflictException(apiError(ErrorCode.TX_SENDER_MISMATCH, 'This transaction was sent by another wallet than the one signed in'));
+    }
     let affected: number | undefined;
     try {
       ({ affected } = await this.executions
@@ -218,8 +261,8 @@ export class ExecutionsService {
         .where('id = :id AND user_id = :userId AND status = :from', { id: row.id, userId: user.id, from: 'prepared' })
         .execute());
     } catch (e) {
-      // A concurrent submit of the same hash for another execution won the unique index.
-      if (dialectOf(this.dataSource).isUniqueViolation(e)) throw new ConflictException(apiError(ErrorCode.TX_HASH_IN_USE, 'This transaction hash belongs to another execution'));
+      // A concurrent submit of the same hash for another of the user's executions won the unique index.
+      if (dialectOf(this.dataSource).isUniqueViolation(e)) throw hashInUse();
       throw e;
     }
     if (affected !== 1) throw illegal((await this.ownedBy(user, row.id)).status, 'submitted');
@@ -248,18 +291,23 @@ export class ExecutionsService {
     return affected === 1 ? { ...row, status: 'failed', errorCode, errorMessage, latencyMs, updatedAt: now } : null;
   }
 
-  /**
-   * The only door to `confirmed` (the receipt watcher and tests call it): from `submitted` with the same tx hash,
-   * setting the fee at the execution's own bps and adding to token_totals in one transaction. Idempotent for a
-   * receipt already applied.
-   */
-  async confirmFromReceipt(executionId: string, receipt: { txHash: string; blockNumber: number }, now = Date.now()): Promise<ExecutionView> {
-    const run = this.confirmQueue.then(() => this.confirmNow(executionId, receipt, now));
-    this.confirmQueue = run.catch(() => undefined);
+  /** Runs ledger transactions one after another (see ledgerQueue). */
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.ledgerQueue.then(work);
+    this.ledgerQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async confirmNow(executionId: string, receipt: { txHash: string; blockNumber: number }, now: number): Promise<ExecutionView> {
+  /**
+   * The only door to `confirmed` (the receipt watcher, after its depth and sender checks, and tests call it): from
+   * `submitted` with the same tx hash, setting the fee at the execution's own bps and adding to token_totals in one
+   * transaction. Idempotent for a receipt already applied.
+   */
+  async confirmFromReceipt(executionId: string, receipt: ReceiptBlock, now = Date.now()): Promise<ExecutionView> {
+    return this.serialized(() => this.confirmNow(executionId, receipt, now));
+  }
+
+  private async confirmNow(executionId: string, receipt: ReceiptBlock, now: number): Promise<ExecutionView> {
     if (!UUID.test(executionId)) throw notFound();
     const hash = receipt.txHash.toLowerCase();
     const row = await this.executions.findOneBy({ id: executionId.toLowerCase() });
@@ -267,42 +315,64 @@ export class ExecutionsService {
     if (row.status === 'confirmed' && row.txHash === hash) return toExecutionView(row);
     if (row.status !== 'submitted') throw illegal(row.status, 'confirmed');
     if (row.txHash !== hash) throw new ConflictException(apiError(ErrorCode.TX_HASH_MISMATCH, 'The receipt is for another transaction than the one submitted'));
+    // Checked before the transaction: a unique violation inside it would roll back statements of other requests that
+    // share SQLite's one connection.
+    if (await this.executions.existsBy({ txHash: hash, status: 'confirmed' })) throw hashInUse();
 
     const feeUnits = row.token && row.amountUnits !== null ? computeFeeUnits(row.amountUnits, row.feeBps) : null;
     const latencyMs = Math.max(0, now - row.createdAt);
+    const blockHash = receipt.blockHash?.toLowerCase() ?? null;
+    const confirmed: Execution = { ...row, status: 'confirmed', blockNumber: receipt.blockNumber, blockHash, feeUnits, latencyMs, updatedAt: now };
     // Commit even when the conditional UPDATE loses a race: it wrote nothing, and on SQLite a rollback could undo
     // other requests' statements that share the connection.
     const applied = await this.dataSource.transaction(async (manager) => {
       const { affected } = await manager
         .createQueryBuilder()
         .update(Execution)
-        .set({ status: 'confirmed', blockNumber: receipt.blockNumber, feeUnits, latencyMs, updatedAt: now })
+        .set({ status: 'confirmed', blockNumber: receipt.blockNumber, blockHash, feeUnits, latencyMs, updatedAt: now })
         .where('id = :id AND status = :from AND tx_hash = :hash', { id: row.id, from: 'submitted', hash })
         .execute();
       if (affected !== 1) return false;
-      if (row.token && row.amountUnits !== null && feeUnits !== null) await this.addToTokenTotals(manager, row.token, row.amountUnits, feeUnits);
+      if (row.token && row.amountUnits !== null && feeUnits !== null) {
+        await this.repo.moveTokenTotals(manager, row.token, { count: 1, amountUnits: row.amountUnits, feeUnits });
+      }
       return true;
     });
     if (!applied) throw illegal((await this.executions.findOneByOrFail({ id: row.id })).status, 'confirmed');
-    const confirmed: Execution = { ...row, status: 'confirmed', blockNumber: receipt.blockNumber, feeUnits, latencyMs, updatedAt: now };
     this.events.emit('execution.confirmed', { executionId: row.id, txHash: hash, blockNumber: receipt.blockNumber, token: row.token, amountUnits: row.amountUnits, feeUnits, latencyMs });
     return toExecutionView(confirmed);
   }
 
   /**
-   * Read-modify-write in bigint (SQL cannot add decimal strings exactly on every driver). Touching the row first
-   * takes its write lock on PostgreSQL, so the following read sees every committed confirmation.
+   * A reorg dropped the block of a confirmed execution (receipt gone, or in another block): back to `submitted`, and
+   * its volume and fee leave token_totals in the same transaction. Only when the execution is still confirmed in the
+   * block the watcher saw: false when it changed meanwhile (nothing done).
    */
-  private async addToTokenTotals(manager: EntityManager, token: string, amount: bigint, fee: bigint): Promise<void> {
-    await manager.createQueryBuilder().insert().into(TokenTotal).values({ token, confirmedCount: 0, amountUnits: 0n, feeUnits: 0n }).orIgnore().execute();
-    await manager
-      .createQueryBuilder()
-      .update(TokenTotal)
-      .set({ confirmedCount: () => 'confirmed_count + 1' })
-      .where('token = :token', { token })
-      .execute();
-    const total = await manager.findOneByOrFail(TokenTotal, { token });
-    await manager.update(TokenTotal, { token }, { amountUnits: total.amountUnits + amount, feeUnits: total.feeUnits + fee });
+  async revertConfirmation(executionId: string, seen: { blockNumber: number; blockHash: string | null }, now = Date.now()): Promise<boolean> {
+    return this.serialized(() => this.revertNow(executionId, seen, now));
+  }
+
+  private async revertNow(executionId: string, seen: { blockNumber: number; blockHash: string | null }, now: number): Promise<boolean> {
+    const row = await this.executions.findOneBy({ id: executionId.toLowerCase() });
+    if (!row || row.status !== 'confirmed' || row.blockNumber !== seen.blockNumber || row.blockHash !== seen.blockHash) return false;
+    const reverted = await this.dataSource.transaction(async (manager) => {
+      const { affected } = await manager
+        .createQueryBuilder()
+        .update(Execution)
+        // updated_at restarts the TX_NOT_FOUND clock: the transaction may be back in the pool, waiting for a new block.
+        .set({ status: 'submitted', blockNumber: null, blockHash: null, feeUnits: null, latencyMs: null, updatedAt: now })
+        .where('id = :id AND status = :from AND block_number = :block', { id: row.id, from: 'confirmed', block: seen.blockNumber })
+        .execute();
+      if (affected !== 1) return false;
+      if (row.token && row.amountUnits !== null && row.feeUnits !== null) {
+        await this.repo.moveTokenTotals(manager, row.token, { count: -1, amountUnits: -row.amountUnits, feeUnits: -row.feeUnits });
+      }
+      return true;
+    });
+    if (reverted) {
+      this.events.emit('execution.reorged', { executionId: row.id, txHash: row.txHash, blockNumber: seen.blockNumber, token: row.token, amountUnits: row.amountUnits, feeUnits: row.feeUnits });
+    }
+    return reverted;
   }
 
   /** Chain-side failure (reverted, or never mined): only from `submitted`. Idempotent for the same code. */

@@ -1,5 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiRawData } from '../openapi/api-responses';
+import { HEALTH } from '../openapi/shapes';
 import type { Response } from 'express';
 import { AppConfig, appConfig } from '../config/app.config';
 import { RawResponse } from '../common/response-envelope.interceptor';
@@ -22,6 +24,8 @@ export class HealthController {
   @RawResponse()
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness with a database ping (shared, at most 1 s old); 503 when the database does not answer' })
+  @ApiRawData(200, 'Up: database answers (own body, no envelope)', HEALTH)
+  @ApiRawData(503, 'Down: the database did not answer (same body, ok false)', HEALTH)
   async check(@Res({ passthrough: true }) res: Response) {
     const ok = await this.probe.isUp();
     const driver = databaseKind(this.config.db);

@@ -10,6 +10,7 @@ import { TrafficRunsService } from '../traffic/traffic-runs.service';
 import { TrafficService } from '../traffic/traffic.service';
 import { UsersService } from '../users/users.service';
 import { LatencySummary, round2, summarize } from './percentiles';
+import { isSignInEndpoint, SIGN_IN_ENDPOINT } from './sign-in-endpoints';
 
 export interface RouteFigures extends LatencySummary {
   method: string;
@@ -33,16 +34,25 @@ export interface TokenFigure {
   feeUnits: string;
 }
 
+/** A group of the run's requests: latency summary and status counts (ok = status < 500). */
+export type RequestGroupFigures = LatencySummary & { ok: number; clientErrors: number; serverErrors: number; okPct: number };
+
 export interface RunReport {
   run: TrafficRun;
   /** Where the request figures come from: the run's own request_log rows, or the tool's stored summary. */
   source: 'request_log' | 'stored_summary';
-  requests: (LatencySummary & { ok: number; clientErrors: number; serverErrors: number; okPct: number }) | null;
+  requests: RequestGroupFigures | null;
+  /** Every request but the two sign-in exchanges: what readiness judges (null without request rows). */
+  reads: RequestGroupFigures | null;
+  /** Counts over nonce + POST /api/session (a sign-in needs both); latency of POST /api/session alone. */
+  signIn: RequestGroupFigures | null;
   routes: RouteFigures[];
   perMinute: { minute: number; requests: number }[];
   errors: ErrorFigure[];
   uniqueUsers: number | null;
   usersAllTime: number;
+  /** Of usersAllTime, those first seen in a sign-in of a traffic run (source load-run). */
+  loadRunUsersAllTime: number;
   executions: { byStatus: Record<ExecutionStatus, number>; total: number };
   runTokens: TokenFigure[];
   allTimeTokens: TokenFigure[];
@@ -63,7 +73,7 @@ export class RunReportService {
 
   /** The most recently started run, or null when none is recorded. */
   async latestRunId(): Promise<string | null> {
-    const [run] = await this.runs.recent(1);
+    const [run] = await this.runs.recent(1, true);
     return run?.runId ?? null;
   }
 
@@ -71,17 +81,18 @@ export class RunReportService {
   async build(runId: string): Promise<RunReport | null> {
     const run = await this.runs.findByRunId(runId);
     if (!run) return null;
-    const [rows, executions, usersAllTime, totals] = await Promise.all([
+    const [rows, executions, users, totals] = await Promise.all([
       this.traffic.requestsOfRun(runId),
       this.executions.findByCorrelationId(runId),
-      this.users.count(),
+      this.users.counts(Date.now()),
       this.executions.tokenTotals(),
     ]);
     return {
       run,
       source: rows.length > 0 ? 'request_log' : 'stored_summary',
       ...requestFigures(rows),
-      usersAllTime,
+      usersAllTime: users.total,
+      loadRunUsersAllTime: users.loadRunTotal,
       ...executionFigures(executions),
       allTimeTokens: totals.map((t) => ({
         token: t.token,
@@ -94,22 +105,18 @@ export class RunReportService {
 }
 
 /** Per-run and per-route figures; status counts by the one rule of status-counts.ts. */
-function requestFigures(rows: RunRequestRow[]): Pick<RunReport, 'requests' | 'routes' | 'perMinute' | 'errors' | 'uniqueUsers'> {
-  if (rows.length === 0) return { requests: null, routes: [], perMinute: [], errors: [], uniqueUsers: null };
+function requestFigures(rows: RunRequestRow[]): Pick<RunReport, 'requests' | 'reads' | 'signIn' | 'routes' | 'perMinute' | 'errors' | 'uniqueUsers'> {
+  if (rows.length === 0) return { requests: null, reads: null, signIn: null, routes: [], perMinute: [], errors: [], uniqueUsers: null };
   const byRoute = new Map<string, { method: string; route: string; durations: number[]; counts: ReturnType<typeof emptyStatusCounts> }>();
   const errors = new Map<string, ErrorFigure>();
   const minutes = new Map<number, number>();
   const users = new Set<string>();
-  const all: number[] = new Array(rows.length);
-  const total = emptyStatusCounts();
-  rows.forEach((row, i) => {
-    all[i] = row.durationMs;
+  rows.forEach((row) => {
     const key = `${row.method} ${row.route}`;
     let r = byRoute.get(key);
     if (!r) byRoute.set(key, (r = { method: row.method, route: row.route, durations: [], counts: emptyStatusCounts() }));
     r.durations.push(row.durationMs);
     countStatus(r.counts, row.status);
-    countStatus(total, row.status);
     if (row.status >= 400) {
       const code = row.errorCode ?? `HTTP_${row.status}`;
       const e = errors.get(`${code} ${row.status}`) ?? { code, status: row.status, count: 0 };
@@ -130,12 +137,33 @@ function requestFigures(rows: RunRequestRow[]): Pick<RunReport, 'requests' | 'ro
     okPct: pct(r.counts.ok, r.durations.length),
   }));
   routes.sort((a, b) => b.count - a.count);
+  const endpoint = (row: RunRequestRow): string => `${row.method} ${row.route}`;
+  const signInRows = rows.filter((r) => isSignInEndpoint(endpoint(r)));
   return {
-    requests: { ...rounded(summarize(all)), ok: total.ok, clientErrors: total.clientErrors, serverErrors: total.serverErrors, okPct: pct(total.ok, rows.length) },
+    requests: groupFigures(rows),
+    reads: groupFigures(rows.filter((r) => !isSignInEndpoint(endpoint(r)))),
+    signIn: signInRows.length === 0 ? null : {
+      ...groupFigures(signInRows),
+      ...rounded(summarize(signInRows.filter((r) => endpoint(r) === SIGN_IN_ENDPOINT).map((r) => r.durationMs))),
+      count: signInRows.length,
+    },
     routes,
     perMinute: [...minutes].sort((a, b) => a[0] - b[0]).map(([minute, requests]) => ({ minute, requests })),
     errors: [...errors.values()].sort((a, b) => b.count - a.count),
     uniqueUsers: users.size,
+  };
+}
+
+/** Latency summary and status counts of some of the run's rows (by the one rule of status-counts.ts). */
+function groupFigures(rows: RunRequestRow[]): RequestGroupFigures {
+  const counts = emptyStatusCounts();
+  for (const row of rows) countStatus(counts, row.status);
+  return {
+    ...rounded(summarize(rows.map((r) => r.durationMs))),
+    ok: counts.ok,
+    clientErrors: counts.clientErrors,
+    serverErrors: counts.serverErrors,
+    okPct: pct(counts.ok, rows.length),
   };
 }
 

@@ -5,13 +5,14 @@ import { ActiveSessionGuard } from './active-session.guard';
 import { Session } from './session.entity';
 import { SessionsController } from './sessions.controller';
 import { TelemetryEventsModule } from '../telemetry-events/telemetry-events.module';
+import { TrafficModule } from '../traffic/traffic.module';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { SiweNonce } from './siwe-nonce.entity';
 
 /** Owns sessions and siwe_nonces. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, SiweNonce]), UsersModule, TelemetryEventsModule],
+  imports: [TypeOrmModule.forFeature([Session, SiweNonce]), UsersModule, TelemetryEventsModule, TrafficModule],
   controllers: [SessionsController],
   providers: [SessionsService, SessionsRepository, ActiveSessionGuard],
   exports: [SessionsService, ActiveSessionGuard],

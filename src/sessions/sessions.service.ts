@@ -6,7 +6,7 @@ import { LessThan, Repository } from 'typeorm';
 import { apiError, ErrorCode } from '../common/error-codes';
 import { AppConfig, appConfig } from '../config/app.config';
 import { TelemetryEventsService } from '../telemetry-events/telemetry-events.service';
-import { User } from '../users/user.entity';
+import { User, UserSource } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { isSessionKey, newSessionKey, sessionKeyHash } from './session-key';
 import { Session, SessionStatus } from './session.entity';
@@ -61,13 +61,21 @@ export class SessionsService {
     return { nonce, expiresAt: new Date(expiresAt).toISOString() };
   }
 
-  /** Verifies the signed message, consumes its nonce, upserts the user and opens a session. */
-  async signIn(message: string, signature: string, now = Date.now()): Promise<{ sessionId: string; expiresAt: string; status: 'active'; userHash: string }> {
+  /**
+   * Verifies the signed message, consumes its nonce, upserts the user and opens a session. `source` applies only to a
+   * wallet seen for the first time: a known user keeps the source it has.
+   */
+  async signIn(
+    message: string,
+    signature: string,
+    source: UserSource = 'siwe',
+    now = Date.now(),
+  ): Promise<{ sessionId: string; expiresAt: string; status: 'active'; userHash: string }> {
     const siwe = verifySiwe(message, signature, { domains: this.config.sessionDomains, chainId: this.config.chain.chainId, now });
     await this.consumeNonce(siwe.nonce, now);
 
     const userHash = this.users.hashAddress(siwe.address);
-    const user = await this.users.upsertSeen(userHash, now);
+    const user = await this.users.upsertSeen(userHash, now, source);
     const key = newSessionKey();
     const expiresAt = now + this.config.sessionTtlS * 1000;
     const { identifiers } = await this.sessions.insert({ userId: user.id, keyHash: sessionKeyHash(key), status: 'active', createdAt: now, expiresAt, revokedAt: null });

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app.config';
 import { TelemetryEventsService } from './telemetry-events.service';
 
@@ -37,5 +38,31 @@ describe('TelemetryEventsService', () => {
 
   it('is silent unless TELEMETRY_CONSOLE is on', () => {
     expect(capture(false, (sut) => sut.emit('session.created', { userHash: 'h' }))).toEqual([]);
+  });
+
+  describe('with DEBUG_EXECUTIONS', () => {
+    const debugLines = (debugExecutions: boolean, fn: (sut: TelemetryEventsService) => void) => {
+      const spy = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
+      try {
+        fn(new TelemetryEventsService({ consoleEvents: false, log: { level: 'info', format: 'json', debugExecutions } } as AppConfig));
+        return spy.mock.calls;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+
+    it('logs every execution transition at debug, and nothing else', () => {
+      const calls = debugLines(true, (sut) => {
+        sut.emit('execution.prepared', { executionId: 'e1' });
+        sut.emit('execution.submitted', { executionId: 'e1', txHash: '0xab' });
+        sut.emit('session.created', { userHash: 'h' });
+      });
+      expect(calls.map((c) => c[1])).toEqual(['execution.prepared e1', 'execution.submitted e1']);
+      expect(calls[1][0]).toMatchObject({ transition: { event: 'execution.submitted', executionId: 'e1', txHash: '0xab' } });
+    });
+
+    it('logs none when off', () => {
+      expect(debugLines(false, (sut) => sut.emit('execution.confirmed', { executionId: 'e1' }))).toEqual([]);
+    });
   });
 });

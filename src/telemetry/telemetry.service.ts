@@ -44,7 +44,7 @@ export class TelemetryService {
     ]);
     const finalized = byStatus.confirmed + byStatus.failed;
     return {
-      users: { total: users.total, activeLast24h: users.seenSince },
+      users: { total: users.total, activeLast24h: users.seenSince, fromLoadRuns: users.loadRunTotal },
       sessions,
       executions: {
         byStatus,
@@ -55,6 +55,8 @@ export class TelemetryService {
       requests: {
         allTime: allTime.requests,
         last24h: last24h.requests,
+        fromLoadRunsAllTime: allTime.runRequests,
+        fromLoadRuns24h: last24h.runRequests,
         // Error = status ≥ 500 (everything below is ok, the one definition of success).
         errorRate24h: last24h.requests === 0 ? null : last24h.serverErrors / last24h.requests,
         http4xx24h: last24h.clientErrors,

@@ -50,4 +50,8 @@ export class MetricsRollup {
 
   @Column({ name: 'unique_users', type: 'integer' })
   uniqueUsers: number;
+
+  /** Requests tagged with an open traffic run's key (request_log.run_id set). */
+  @Column({ name: 'run_requests', type: 'integer', default: 0 })
+  runRequests: number;
 }

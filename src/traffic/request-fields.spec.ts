@@ -1,4 +1,4 @@
-import { routeLabel, STATIC_ASSET_ROUTE, UNMATCHED_ROUTE, validRunId } from './request-fields';
+import { routeLabel, STATIC_ASSET_ROUTE, UNMATCHED_ROUTE } from './request-fields';
 
 describe('routeLabel', () => {
   it.each([
@@ -21,18 +21,3 @@ describe('routeLabel', () => {
   });
 });
 
-describe('validRunId', () => {
-  it.each([
-    ['run-1', 'run-1'],
-    ['a.b:c_d-e', 'a.b:c_d-e'],
-    ['x'.repeat(64), 'x'.repeat(64)],
-    ['x'.repeat(65), null],
-    ['', null],
-    ['has space', null],
-    ['semi;colon', null],
-    [undefined, null],
-    [['a', 'b'], null],
-  ])('%j → %j', (header, expected) => {
-    expect(validRunId(header as string | string[] | undefined)).toBe(expected);
-  });
-});

@@ -1,16 +1,9 @@
-// Pure helpers that decide what of a request goes into its log row: bounded route labels and validated run ids.
+// Pure helper that decides the route label of a request's log row, with bounded cardinality.
 
 /** Every path that matched no route and got an error (404s, body-parser rejections before routing) shares this. */
 export const UNMATCHED_ROUTE = '(unmatched)';
 /** Static assets (`/assets/*`) share this. */
 export const STATIC_ASSET_ROUTE = '(static)';
-
-const RUN_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-
-/** The x-run-id header when well-formed, else null (the caller counts the rejection). */
-export function validRunId(header: string | string[] | undefined): string | null {
-  return typeof header === 'string' && RUN_ID.test(header) ? header : null;
-}
 
 export interface RouteInput {
   /** The matched Express route pattern (`req.route?.path`), if any. */

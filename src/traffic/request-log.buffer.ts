@@ -33,6 +33,7 @@ export interface RequestLogBufferStats {
   replayed: number;
   replaySkipped: number;
   lastFlushAt: string | null;
+  /** Requests that named a run without an open run's key (x-run-key unknown or closed, or a bare x-run-id). */
   runIdsRejected: number;
 }
 
@@ -79,7 +80,7 @@ export class RequestLogBuffer {
     this.failuresTotal = new Counter({ name: 'bloom_request_log_write_failures_total', help: 'Failed request-log flushes (rows kept and retried)', registers });
     this.spilledTotal = new Counter({ name: 'bloom_request_log_spilled_total', help: 'Request-log rows spilled to the file at shutdown', registers });
     this.replayedTotal = new Counter({ name: 'bloom_request_log_replayed_total', help: 'Spilled request-log rows written to the database at start', registers });
-    this.runIdsRejectedTotal = new Counter({ name: 'bloom_request_log_run_id_rejected_total', help: 'Malformed x-run-id headers dropped from log rows', registers });
+    this.runIdsRejectedTotal = new Counter({ name: 'bloom_request_log_run_id_rejected_total', help: 'Requests whose run tag was refused (unknown or closed x-run-key, or a bare x-run-id): logged untagged', registers });
   }
 
   /** Rows waiting for the writer to take them. */

@@ -124,13 +124,18 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
     const rows = this.buffer.takeAll();
     let lost = 0;
     if (rows.length > 0) lost = await this.spillRows(rows);
-    this.summary = {
-      flushed: this.buffer.stats().written - shutdown.writtenBefore,
+    const { written, dropped } = this.buffer.stats();
+    const summary: ShutdownSummary = {
+      flushed: written - shutdown.writtenBefore,
       spilled: rows.length - lost,
       lost,
       elapsedMs: Date.now() - shutdown.startedAt,
       spillFile: rows.length > lost ? this.spill.path : null,
     };
+    this.summary = summary;
+    const logged = { flushedRows: summary.flushed, spilledRows: summary.spilled, writtenRows: written, droppedRows: dropped, elapsedMs: summary.elapsedMs };
+    const spilled = summary.spilled > 0 ? `, ${summary.spilled} spilled to ${summary.spillFile}` : '';
+    this.logger.log({ shutdown: logged }, `Stopped: ${summary.flushed} request-log row(s) flushed at shutdown${spilled}, ${written} written since start, ${dropped} dropped`);
   }
 
   private beginShutdown(): Shutdown {

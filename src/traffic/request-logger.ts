@@ -5,14 +5,13 @@ import { performance } from 'node:perf_hooks';
 import { AppConfig, appConfig } from '../config/app.config';
 import { requestContext } from '../common/request-context';
 import { PrometheusService } from '../metrics/prometheus.service';
-import { UsersService } from '../users/users.service';
-import { routeLabel, validRunId } from './request-fields';
+import { routeLabel } from './request-fields';
+import { RequestLogRow } from './request-log-row';
 import { RequestLogBuffer } from './request-log.buffer';
+import { RunKeys } from './run-keys';
 
 /** Status recorded when the client went away before the response was complete (nginx's convention). */
 export const CLIENT_CLOSED_REQUEST = 499;
-
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 @Injectable()
 export class RequestLogger {
@@ -24,7 +23,7 @@ export class RequestLogger {
     @Inject(appConfig.KEY) config: AppConfig,
     private readonly buffer: RequestLogBuffer,
     private readonly prometheus: PrometheusService,
-    private readonly users: UsersService,
+    private readonly runKeys: RunKeys,
   ) {
     this.enabled = config.requestLog.enabled;
   }
@@ -42,7 +41,6 @@ export class RequestLogger {
     const record = () => {
       if (recorded) return;
       recorded = true;
-      this.inFlight--;
       this.record(req, res, ts, performance.now() - started);
     };
     res.once('finish', record);
@@ -54,29 +52,32 @@ export class RequestLogger {
     const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST;
     const route = routeLabel({ routePath: routePathOf(req), baseUrl: req.baseUrl, status });
     this.prometheus.observeRequest(req.method, route, status, durationMs);
-    if (!this.enabled) return;
-    const header = req.headers['x-run-id'];
-    const runId = validRunId(header);
-    if (runId === null && header !== undefined) this.buffer.recordRunIdRejected();
+    if (!this.enabled) return this.settle(null);
     const ctx = requestContext(req);
-    this.buffer.push({
+    // The user only through a verified identity (the session guard, or the sign-in the request completed): nothing
+    // the client wrote in the query, body or headers.
+    const row: RequestLogRow = {
       ts,
       method: req.method.slice(0, 8),
       route,
       status,
       durationMs: Math.round(durationMs * 1000) / 1000,
-      userHash: ctx.userHash || this.addressHashOf(req),
-      runId,
+      userHash: ctx.userHash,
+      runId: null,
       correlationId: ctx.correlationId || null,
       errorCode: ctx.errorCode?.slice(0, 64) || null,
+    };
+    if (!RunKeys.claimsRun(req)) return this.settle(row);
+    // Usually answered from memory; a request counts as in flight until its row is enqueued.
+    void this.runKeys.runIdOf(req).then((runId) => {
+      if (runId === null) this.buffer.recordRunIdRejected();
+      this.settle({ ...row, runId });
     });
   }
 
-  /** A request that names a wallet (`?address=0x…`, e.g. Aave positions) is attributed to it, as a salted hash. */
-  private addressHashOf(req: Request): string | null {
-    if (!req.originalUrl.includes('address=')) return null;
-    const address = (req.query as Record<string, unknown>).address;
-    return typeof address === 'string' && ADDRESS.test(address) ? this.users.hashAddress(address) : null;
+  private settle(row: RequestLogRow | null): void {
+    this.inFlight--;
+    if (row) this.buffer.push(row);
   }
 }
 

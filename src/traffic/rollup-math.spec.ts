@@ -9,6 +9,7 @@ interface RequestSample {
   status: number;
   durationMs: number;
   userHash: string | null;
+  runId: string | null;
 }
 
 /** The reference definition of a rollup, sample by sample: the database path must give the same figures. */
@@ -30,21 +31,27 @@ function rollUpSamples(samples: RequestSample[]): RollupFigures[] {
       p99Ms: nearestRank(sorted, 99)!,
       maxMs: sorted[sorted.length - 1],
       uniqueUsers: distinctUsers(xs),
+      runRequests: runRequests(xs),
     };
   };
   return [...[...groups.values()].map((xs) => figures(xs[0].route, xs[0].method, xs)), figures(ALL_ROUTES, ALL_ROUTES, samples)];
+}
+
+function runRequests(xs: RequestSample[]): number {
+  return xs.filter((x) => x.runId !== null).length;
 }
 
 function distinctUsers(xs: RequestSample[]): number {
   return new Set(xs.filter((x) => x.userHash !== null).map((x) => x.userHash)).size;
 }
 
-const s = (route: string, status: number, durationMs: number, userHash: string | null = null, method = 'GET'): RequestSample => ({
+const s = (route: string, status: number, durationMs: number, userHash: string | null = null, method = 'GET', runId: string | null = null): RequestSample => ({
   route,
   method,
   status,
   durationMs,
   userHash,
+  runId,
 });
 
 describe('rollUpSamples', () => {
@@ -78,18 +85,18 @@ describe('rollUpSamples', () => {
       s('/a', 200, 2, 'u2'),
       s('/a', 500, 30, 'u1', 'POST'),
       s('/b', 404, 4, 'u1'),
-      s('/b', 200, 5, null),
+      s('/b', 200, 5, null, 'GET', 'run-1'),
     ];
     const rows = rollUpSamples(samples);
     const by = (route: string, method: string) => rows.find((r) => r.route === route && r.method === method)!;
     expect(rows).toHaveLength(4);
     expect(by('/a', 'GET')).toMatchObject({ requests: 2, uniqueUsers: 2, maxMs: 2, avgMs: 1.5 });
     expect(by('/a', 'POST')).toMatchObject({ requests: 1, serverErrors: 1, ok: 0 });
-    expect(by('/b', 'GET')).toMatchObject({ requests: 2, clientErrors: 1, uniqueUsers: 1 });
+    expect(by('/b', 'GET')).toMatchObject({ requests: 2, clientErrors: 1, uniqueUsers: 1, runRequests: 1 });
     const all = by(ALL_ROUTES, ALL_ROUTES);
     // Invariants: parts sum to the total; ok + 5xx = requests; percentiles ordered and bounded by max.
     const parts = rows.filter((r) => r.route !== ALL_ROUTES);
-    for (const k of ['requests', 'ok', 'clientErrors', 'serverErrors', 'rateLimited'] as const) {
+    for (const k of ['requests', 'ok', 'clientErrors', 'serverErrors', 'rateLimited', 'runRequests'] as const) {
       expect(all[k]).toBe(parts.reduce((sum, r) => sum + r[k], 0));
     }
     expect(all.ok + all.serverErrors).toBe(all.requests);
@@ -132,6 +139,7 @@ describe('figuresFromAggregates (what the database computes) equals rollUpSample
         sumMs: xs.reduce((a, x) => a + x.durationMs, 0),
         maxMs: Math.max(...xs.map((x) => x.durationMs)),
         uniqueUsers: users(xs),
+        runRequests: runRequests(xs),
       };
     });
     const groupRanks = new Map([...byGroup].map(([k, xs]) => [k, ranksOf(xs)]));
@@ -148,7 +156,7 @@ describe('figuresFromAggregates (what the database computes) equals rollUpSample
     const routes = ['/a', '/b', '/c'];
     const statuses = [200, 201, 304, 400, 404, 429, 500, 503];
     const samples = Array.from({ length: n }, () =>
-      s(routes[Math.floor(rand() * 3)], statuses[Math.floor(rand() * statuses.length)], Math.round(rand() * 1e6) / 1e3, rand() < 0.5 ? `u${Math.floor(rand() * 5)}` : null, rand() < 0.8 ? 'GET' : 'POST'),
+      s(routes[Math.floor(rand() * 3)], statuses[Math.floor(rand() * statuses.length)], Math.round(rand() * 1e6) / 1e3, rand() < 0.5 ? `u${Math.floor(rand() * 5)}` : null, rand() < 0.8 ? 'GET' : 'POST', rand() < 0.3 ? 'run-1' : null),
     );
     const byKey = (rows: ReturnType<typeof rollUpSamples>) => new Map(rows.map((r) => [groupKey(r.method, r.route), r]));
     const expected = byKey(rollUpSamples(samples));

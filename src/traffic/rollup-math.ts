@@ -15,6 +15,8 @@ export interface RollupFigures extends StatusCounts {
   p99Ms: number;
   maxMs: number;
   uniqueUsers: number;
+  /** Requests that belonged to a traffic run. */
+  runRequests: number;
 }
 
 /** The percentiles a rollup row keeps. */
@@ -53,13 +55,14 @@ export function figuresFromAggregates(
   all: { uniqueUsers: number; ranks: DurationsByRank },
 ): RollupFigures[] {
   if (groups.length === 0) return [];
-  const total: GroupAggregate = { route: ALL_ROUTES, method: ALL_ROUTES, requests: 0, ok: 0, clientErrors: 0, serverErrors: 0, rateLimited: 0, sumMs: 0, maxMs: -Infinity, uniqueUsers: all.uniqueUsers };
+  const total: GroupAggregate = { route: ALL_ROUTES, method: ALL_ROUTES, requests: 0, ok: 0, clientErrors: 0, serverErrors: 0, rateLimited: 0, runRequests: 0, sumMs: 0, maxMs: -Infinity, uniqueUsers: all.uniqueUsers };
   const rows = groups.map((g) => {
     total.requests += g.requests;
     total.ok += g.ok;
     total.clientErrors += g.clientErrors;
     total.serverErrors += g.serverErrors;
     total.rateLimited += g.rateLimited;
+    total.runRequests += g.runRequests;
     total.sumMs += g.sumMs;
     total.maxMs = Math.max(total.maxMs, g.maxMs);
     return withPercentiles(g, groupRanks.get(groupKey(g.method, g.route)) ?? new Map());

@@ -1,7 +1,12 @@
 // Epoch-ms time units and the hour buckets the rollups use.
 
+export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
+
+export function minuteStart(ts: number): number {
+  return Math.floor(ts / MINUTE_MS) * MINUTE_MS;
+}
 
 export function hourStart(ts: number): number {
   return Math.floor(ts / HOUR_MS) * HOUR_MS;

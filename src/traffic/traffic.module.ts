@@ -10,6 +10,7 @@ import { RequestLogSpill } from './request-log.spill';
 import { RequestLogWriter } from './request-log.writer';
 import { RequestLogger } from './request-logger';
 import { RolledHour } from './rolled-hour.entity';
+import { RunKeys } from './run-keys';
 import { RollupScheduler } from './rollup.scheduler';
 import { RollupService } from './rollup.service';
 import { TrafficRun } from './traffic-run.entity';
@@ -27,12 +28,13 @@ import { TrafficService } from './traffic.service';
     RequestLogger,
     RequestLogSpill,
     RequestLogWriter,
+    RunKeys,
     RollupService,
     RollupScheduler,
     TrafficService,
     TrafficRunsService,
     TrafficSeriesService,
   ],
-  exports: [RequestLogBuffer, TrafficService, TrafficRunsService, TrafficSeriesService],
+  exports: [RequestLogBuffer, RunKeys, TrafficService, TrafficRunsService, TrafficSeriesService],
 })
 export class TrafficModule {}

@@ -2,12 +2,15 @@
 import { Injectable } from '@nestjs/common';
 import { toNullableNumber, toNumber } from '../database/dialect';
 import { StatusCounts } from './status-counts';
-import { HOUR_MS } from './time';
+import { HOUR_MS, MINUTE_MS } from './time';
 import { RunRequestRow, TrafficRepository } from './traffic.repository';
 
-export type TrafficTotals = StatusCounts;
+export interface TrafficTotals extends StatusCounts {
+  /** Of `requests`, those that belonged to a traffic run. */
+  runRequests: number;
+}
 
-export interface TrafficHour extends TrafficTotals {
+export interface TrafficHour extends StatusCounts {
   hourStart: string;
   avgMs: number | null;
   maxMs: number | null;
@@ -17,6 +20,14 @@ export interface TrafficHour extends TrafficTotals {
   p99Ms: number | null;
   uniqueUsers: number | null;
   rolled: boolean;
+}
+
+/** A minute of the recent past, from the raw rows (never rolled up), with the rollups' nearest-rank p95. */
+export interface TrafficMinute extends StatusCounts {
+  minuteStart: string;
+  avgMs: number | null;
+  maxMs: number | null;
+  p95Ms: number | null;
 }
 
 @Injectable()
@@ -39,7 +50,7 @@ export class TrafficService {
       since < until ? this.repo.rolledTotals(since, until) : Promise.resolve({} as Record<string, unknown>),
       this.repo.rawTotalsSince(Math.max(since, until)),
     ]);
-    const keys = ['requests', 'ok', 'clientErrors', 'serverErrors', 'rateLimited'] as const;
+    const keys = ['requests', 'ok', 'clientErrors', 'serverErrors', 'rateLimited', 'runRequests'] as const;
     return Object.fromEntries(keys.map((k) => [k, toNumber(rolled[k]) + toNumber(raw[k])])) as unknown as TrafficTotals;
   }
 
@@ -58,6 +69,20 @@ export class TrafficService {
     return this.repo.requestsOfRun(runId);
   }
 
+  /**
+   * One entry per minute from `from` (a minute boundary) to the minute containing `now`, oldest first, from the raw
+   * rows (recent minutes are never rolled up); minutes without traffic are zeros.
+   */
+  async perMinute(from: number, now: number): Promise<TrafficMinute[]> {
+    const byMinute = new Map((await this.repo.rawMinutesSince(from)).map((r) => [toNumber(r.minuteStart), r]));
+    const series: TrafficMinute[] = [];
+    for (let m = from; m <= now; m += MINUTE_MS) {
+      const r = byMinute.get(m) ?? {};
+      series.push({ minuteStart: new Date(m).toISOString(), ...countsAndDurations(r), p95Ms: toNullableNumber(r.p95Ms) });
+    }
+    return series;
+  }
+
   /** One entry per hour from `from` to the hour containing `now`, oldest first; hours without traffic are zeros. */
   async hourly(from: number, now: number): Promise<TrafficHour[]> {
     const until = await this.rolledUntil();
@@ -74,9 +99,9 @@ export class TrafficService {
   }
 }
 
-function toHour(h: number, r: Record<string, unknown>, rolled: boolean): TrafficHour {
+/** Status counts, mean and max duration of a rollup or raw aggregate row, as the series show them. */
+function countsAndDurations(r: Record<string, unknown>): StatusCounts & { avgMs: number | null; maxMs: number | null } {
   return {
-    hourStart: new Date(h).toISOString(),
     requests: toNumber(r.requests),
     ok: toNumber(r.ok),
     clientErrors: toNumber(r.clientErrors),
@@ -84,6 +109,13 @@ function toHour(h: number, r: Record<string, unknown>, rolled: boolean): Traffic
     rateLimited: toNumber(r.rateLimited),
     avgMs: toNullableNumber(r.avgMs),
     maxMs: toNullableNumber(r.maxMs),
+  };
+}
+
+function toHour(h: number, r: Record<string, unknown>, rolled: boolean): TrafficHour {
+  return {
+    hourStart: new Date(h).toISOString(),
+    ...countsAndDurations(r),
     p50Ms: rolled ? toNullableNumber(r.p50Ms) : null,
     p95Ms: rolled ? toNullableNumber(r.p95Ms) : null,
     p99Ms: rolled ? toNullableNumber(r.p99Ms) : null,

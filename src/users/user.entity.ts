@@ -1,8 +1,12 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { EpochMsColumn } from '../database/columns';
 
+/** `siwe`: first seen in an organic sign-in; `load-run`: first seen in a sign-in that carried an open run's key. */
+export type UserSource = 'siwe' | 'load-run';
+
 /** A wallet, known only by the HMAC of its lower-cased address. */
 @Entity('users')
+@Index('IDX_users_source_first_seen_at', ['source', 'firstSeenAt'])
 export class User {
   @PrimaryGeneratedColumn()
   id: number;
@@ -19,6 +23,7 @@ export class User {
   @EpochMsColumn('last_seen_at')
   lastSeenAt: number;
 
+  /** A UserSource: how the wallet was first seen. */
   @Column({ type: 'varchar', length: 32, default: 'siwe' })
   source: string;
 

@@ -3,6 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Dialect, dialectOf, toNumber } from '../database/dialect';
+import { UserSource } from './user.entity';
+
+const LOAD_RUN: UserSource = 'load-run';
 
 export interface UserCounts {
   total: number;
@@ -10,6 +13,10 @@ export interface UserCounts {
   seenSince: number;
   /** First seen at or after `since`. */
   newSince: number;
+  /** Of all users, those first seen in a sign-in of a traffic run (source `load-run`). */
+  loadRunTotal: number;
+  /** Of newSince, those first seen in a sign-in of a traffic run. */
+  loadRunNewSince: number;
 }
 
 export interface UserRow {
@@ -46,16 +53,24 @@ export class UsersRepository {
     }
   }
 
-  /** All users, those seen since `since`, and those first seen since: indexed counts. */
+  /** All users, those seen since `since`, those first seen since, and the load-run ones of each: indexed counts. */
   async counts(since: number): Promise<UserCounts> {
     const q = this.dialect;
     const [row] = (await this.dataSource.query(
       `SELECT COUNT(*) AS "n", ` +
         `(SELECT COUNT(*) FROM "users" WHERE "last_seen_at" >= ${q.param(1)}) AS "seen", ` +
-        `(SELECT COUNT(*) FROM "users" WHERE "first_seen_at" >= ${q.param(2)}) AS "new" FROM "users"`,
-      [since, since],
+        `(SELECT COUNT(*) FROM "users" WHERE "first_seen_at" >= ${q.param(2)}) AS "new", ` +
+        `(SELECT COUNT(*) FROM "users" WHERE "source" = ${q.param(3)}) AS "loadRun", ` +
+        `(SELECT COUNT(*) FROM "users" WHERE "source" = ${q.param(4)} AND "first_seen_at" >= ${q.param(5)}) AS "loadRunNew" FROM "users"`,
+      [since, since, LOAD_RUN, LOAD_RUN, since],
     )) as Record<string, unknown>[];
-    return { total: toNumber(row?.n), seenSince: toNumber(row?.seen), newSince: toNumber(row?.new) };
+    return {
+      total: toNumber(row?.n),
+      seenSince: toNumber(row?.seen),
+      newSince: toNumber(row?.new),
+      loadRunTotal: toNumber(row?.loadRun),
+      loadRunNewSince: toNumber(row?.loadRunNew),
+    };
   }
 
   /** A page of users, most recently seen first. */

@@ -5,7 +5,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { AppConfig, appConfig } from '../config/app.config';
 import { Setting } from './setting.entity';
-import { User } from './user.entity';
+import { User, UserSource } from './user.entity';
 import { UserCounts, UserRow, UsersRepository } from './users.repository';
 
 export const ADDRESS_HASH_SALT_KEY = 'address_hash_salt';
@@ -44,8 +44,8 @@ export class UsersService implements OnModuleInit {
     return createHmac('sha256', this.salt).update(address.toLowerCase()).digest('hex');
   }
 
-  /** Creates the user on first sight, else moves last_seen_at forward; returns the row. */
-  async upsertSeen(addressHash: string, now: number, source = 'siwe'): Promise<User> {
+  /** Creates the user on first sight (with its source), else moves last_seen_at forward: the source never changes. */
+  async upsertSeen(addressHash: string, now: number, source: UserSource = 'siwe'): Promise<User> {
     await this.users
       .createQueryBuilder()
       .insert()

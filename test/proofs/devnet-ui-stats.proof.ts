@@ -1,5 +1,5 @@
-// Proof gate `prove:devnet:ui:stats` (SPEC §8): GET /api/telemetry/devnet-stats returns every key of SPEC §4.5 with
-// the right type, and answers 503 (not a zero-filled 200) when the database is down. Without BASE_URL it boots the real
+// Proof gate `prove:devnet:ui:stats`: GET /api/telemetry/devnet-stats returns every key of the public contract with
+// the right type (load-run users and requests apart, open runs marked), and answers 503 (not a zero-filled 200) when the database is down. Without BASE_URL it boots the real
 // app on a temporary database and port (and seeds a little of everything so no array is checked empty); with BASE_URL
 // it targets that server, and the database-down check cannot run (we may not stop someone else's database).
 import { stdout } from 'node:process';
@@ -27,6 +27,8 @@ const units: Check = (v, p) => (typeof v === 'string' && UNITS.test(v) ? undefin
 const str: Check = (v, p) => (typeof v === 'string' && v.length > 0 ? undefined : fail(p, 'a non-empty string', v));
 const bool: Check = (v, p) => (typeof v === 'boolean' ? undefined : fail(p, 'a boolean', v));
 const iso: Check = (v, p) => (typeof v === 'string' && ISO.test(v) ? undefined : fail(p, 'an ISO-8601 UTC time', v));
+/** An open run has no end and no measurements yet. */
+const orNull = (check: Check): Check => (v, p) => (v === null ? undefined : check(v, p));
 const finite: Check = (v, p) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : fail(p, 'a non-negative number', v));
 const rateOrNull: Check = (v, p) => (v === null || (typeof v === 'number' && v >= 0 && v <= 1) ? undefined : fail(p, 'a ratio in [0, 1] or null', v));
 const decimals: Check = (v, p) => (v === null || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255) ? undefined : fail(p, 'token decimals', v));
@@ -36,18 +38,25 @@ interface Shape {
   [key: string]: Check | Shape | [Shape];
 }
 
-/** SPEC §4.5, key by key. */
+/** The public devnet-stats contract, key by key. */
 const DEVNET_STATS: Shape = {
   traffic: {
     requestsAllTime: count,
     requestsLast24h: count,
+    requestsFromLoadRunsAllTime: count,
+    requestsFromLoadRuns24h: count,
     successRate24h: rateOrNull,
     http5xx24h: count,
     visitorsAllTime: count,
     visitorsLast24h: count,
-    recentRuns: [{ runId: str, kind: str, params: (v, p) => (typeof v === 'object' && v !== null ? undefined : fail(p, 'an object', v)), startedAt: iso, endedAt: iso, requests: count, okPct: finite, p50Ms: finite, p95Ms: finite, p99Ms: finite, http5xx: count, topError: (v, p) => (v === null || typeof v === 'string' ? undefined : fail(p, 'a string or null', v)) }],
+    recentRuns: [{
+      runId: str, kind: str, params: (v, p) => (typeof v === 'object' && v !== null ? undefined : fail(p, 'an object', v)), open: bool,
+      startedAt: iso, endedAt: orNull(iso), requests: orNull(count), okPct: orNull(finite), p50Ms: orNull(finite), p95Ms: orNull(finite),
+      p99Ms: orNull(finite), http5xx: orNull(count), topError: orNull(str),
+      verdict: (v, p) => (v === null || v === 'pass' || v === 'fail' ? undefined : fail(p, '"pass", "fail" or null', v)), dryRun: bool,
+    }],
   },
-  users: { allTime: count, last24h: count },
+  users: { allTime: count, last24h: count, fromLoadRuns: { allTime: count, last24h: count } },
   transactions: { allTime: count, last24h: count, successCount: count, failCount: count, pendingCount: count },
   amountExecuted: { byToken: [{ token: str, decimals, totalUnits: units }], unpricedCount: count },
   feesCollected: { byToken: [{ token: str, decimals, totalFeeUnits: units, last24hFeeUnits: units }], feeBps, unpricedCount: count },
@@ -84,15 +93,20 @@ async function getStats(): Promise<{ status: number; body: { ok: boolean; data?:
 /** A little of everything the endpoint reads, so arrays and unit strings are really checked. */
 async function seed(ds: DataSource): Promise<void> {
   const now = Date.now();
-  await ds.getRepository(User).insert({ addressHash: 'e'.repeat(64), firstSeenAt: now, lastSeenAt: now, source: 'siwe', notes: null });
+  await ds.getRepository(User).insert([
+    { addressHash: 'e'.repeat(64), firstSeenAt: now, lastSeenAt: now, source: 'siwe', notes: null },
+    { addressHash: 'f'.repeat(64), firstSeenAt: now, lastSeenAt: now, source: 'load-run', notes: null },
+  ]);
   await ds.getRepository(TokenTotal).insert([
     { token: 'ETH', confirmedCount: 1, amountUnits: 2n ** 80n, feeUnits: 2n ** 70n },
     { token: 'USDC', confirmedCount: 2, amountUnits: 12_000_000n, feeUnits: 30_000n },
   ]);
-  await ds.getRepository(TrafficRun).insert({
+  await ds.getRepository(TrafficRun).insert([{
     runId: 'proof-run', kind: 'devnet-load', params: { users: 1 }, startedAt: now - 60_000, endedAt: now, requests: 10, okPct: 100,
     p50Ms: 1, p95Ms: 2, p99Ms: 3, http5xx: 0, topError: null, summary: {},
-  } as never);
+  }, {
+    runId: 'proof-open-run', kind: 'load-test', params: {}, startedAt: now, keyHash: '0'.repeat(64),
+  }] as never);
 }
 
 beforeAll(async () => {
@@ -115,11 +129,21 @@ gate.check('GET /api/telemetry/devnet-stats answers 200 { ok: true, data }', asy
   expect(body.ok).toBe(true);
 });
 
-gate.check('every SPEC §4.5 key is present, nothing else, each with its type (unit amounts ^\\d+$)', async () => {
+gate.check('every key of the contract is present, nothing else, each with its type (unit amounts ^\\d+$)', async () => {
   const { body } = await getStats();
   const elements = checkShape(body.data, DEVNET_STATS, 'data');
   // Against the seeded local app the arrays are not empty, so their element types were checked too.
   if (!external) expect(elements).toBeGreaterThanOrEqual(5);
+});
+
+gate.check('load-run users and requests are parts of the totals, never more', async () => {
+  const { body } = await getStats();
+  const { traffic, users } = body.data as { traffic: Record<string, number>; users: { allTime: number; last24h: number; fromLoadRuns: { allTime: number; last24h: number } } };
+  expect(traffic.requestsFromLoadRunsAllTime).toBeLessThanOrEqual(traffic.requestsAllTime);
+  expect(traffic.requestsFromLoadRuns24h).toBeLessThanOrEqual(traffic.requestsLast24h);
+  expect(users.fromLoadRuns.allTime).toBeLessThanOrEqual(users.allTime);
+  expect(users.fromLoadRuns.last24h).toBeLessThanOrEqual(users.last24h);
+  if (!external) expect(users.fromLoadRuns).toEqual({ allTime: 1, last24h: 1 });
 });
 
 gate.check('successRate24h is null only when there were no requests in the last 24 h', async () => {

@@ -116,7 +116,8 @@ export async function bootTestApp(options: BootOptions = {}): Promise<TestApp> {
   // A listening app runs on its PORT, as in production, so the default SESSION_DOMAIN names the URL clients use.
   const port = options.listen ? await freePort() : undefined;
   const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ...(pg ? { TELEMETRY_DB_URL: pg.url } : {}), ...(port ? { PORT: String(port) } : {}), ...options.env }, () =>
-    createApp({ logger: ['error', 'warn'] }),
+    // DEBUG_EXECUTIONS=1 in the shell shows execution transitions in a test run too (they are logged at debug).
+    createApp({ logger: process.env.DEBUG_EXECUTIONS ? ['error', 'warn', 'debug'] : ['error', 'warn'] }),
   ).catch(async (e: unknown) => {
     await removeTemp();
     throw e;

@@ -1,12 +1,13 @@
 // devnet:exec-batch: n wallets sign in and prepare one execution each; in real mode each execution is backed by a
 // real devnet transfer whose hash is submitted, then the server's receipt watcher confirms or fails it.
+import { Wallet } from 'ethers';
 import { defaultPrepareBody, Preflight, parsePreflight, unreachable, adminHeaders } from '../lib/api';
 import { EXIT, ToolError, ToolIo } from '../lib/cli';
 import { Headers, HttpClient, apiErrorCode, envelopeData } from '../lib/http';
 import { createLimiter } from '../lib/limiter';
 import { ProgressMode, startProgress } from '../lib/progress';
 import { writeRunJson } from '../lib/report-file';
-import { RegistrationResult, registerRun, runHeaders } from '../lib/traffic-run';
+import { FinishResult, finishRun, inRun, measurementsOf, OpenRun, runHeaders, RunSpec } from '../lib/traffic-run';
 import { signIn } from '../lib/siwe-client';
 import { RunStats } from '../lib/stats';
 import { endpointTable, errorTable, renderTable } from '../lib/table';
@@ -55,7 +56,7 @@ interface Item {
 export interface ExecBatchResult {
   counts: Record<string, number>;
   items: Item[];
-  registration: RegistrationResult;
+  registration: FinishResult;
   reportPath: string;
   exitCode: number;
 }
@@ -63,10 +64,19 @@ export interface ExecBatchResult {
 const POLL_MS = 2000;
 
 export async function runExecBatch(options: ExecBatchOptions): Promise<ExecBatchResult> {
-  const { io } = options;
   const http = new HttpClient(options.baseUrl, { connections: options.concurrency + 1 });
   const stats = new RunStats();
-  const base: Headers = runHeaders(options.runId);
+  try {
+    const spec: RunSpec = { runId: options.runId, kind: 'exec-batch', params: options.params };
+    return await inRun(http, options.baseUrl, spec, options.adminToken, stats, (run) => runOpened(http, options, run, stats));
+  } finally {
+    await http.close();
+  }
+}
+
+async function runOpened(http: HttpClient, options: ExecBatchOptions, run: OpenRun, stats: RunStats): Promise<ExecBatchResult> {
+  const { io } = options;
+  const base: Headers = runHeaders(run);
   const startedAt = Date.now();
   let sender: DevnetSender | undefined;
   try {
@@ -92,7 +102,7 @@ export async function runExecBatch(options: ExecBatchOptions): Promise<ExecBatch
         try {
           const sessionId = await signIn(http, wallet, target, base, (e, res, status) => void stats.record(e, res, { status }));
           const headers = { ...base, 'x-session-id': sessionId, 'content-type': 'application/json' };
-          await prepareAndSend(http, stats, headers, body, options, item, sender, recipient);
+          await prepareAndSend(http, stats, headers, body, options, item, sender, wallet, recipient);
         } catch (err) {
           item.error ??= (err as Error).message;
         }
@@ -101,10 +111,9 @@ export async function runExecBatch(options: ExecBatchOptions): Promise<ExecBatch
     progress.stop();
     if (sender) await waitForReceipts(http, options, items);
     items.sort((a, b) => a.index - b.index);
-    return await finish(http, options, stats, items, startedAt);
+    return await finish(http, options, run, stats, items, startedAt);
   } finally {
     sender?.close();
-    await http.close();
   }
 }
 
@@ -123,7 +132,7 @@ function prepareBody(preflight: Preflight, options: ExecBatchOptions): string {
 
 async function prepareAndSend(
   http: HttpClient, stats: RunStats, headers: Headers, body: string, options: ExecBatchOptions,
-  item: Item, sender: DevnetSender | undefined, recipient: string,
+  item: Item, sender: DevnetSender | undefined, wallet: Wallet, recipient: string,
 ): Promise<void> {
   const expected = options.dryRun ? 200 : 201;
   const res = await http.send({ method: 'POST', path: '/api/execute/prepare', headers, body, wantBody: true });
@@ -141,7 +150,7 @@ async function prepareAndSend(
   item.executionId = executionId;
   item.outcome = 'prepared';
   try {
-    item.txHash = await sendDevnetTransfer({ sender: sender!, to: recipient, amountWei: BigInt((JSON.parse(body) as { amount: string }).amount) });
+    item.txHash = await sendDevnetTransfer({ sender: sender!, from: wallet, to: recipient, amountWei: BigInt((JSON.parse(body) as { amount: string }).amount) });
   } catch (err) {
     item.outcome = 'send failed';
     item.error = (err as Error).message.split('\n')[0];
@@ -182,7 +191,7 @@ async function waitForReceipts(http: HttpClient, options: ExecBatchOptions, item
   }
 }
 
-async function finish(http: HttpClient, options: ExecBatchOptions, stats: RunStats, items: Item[], startedAt: number): Promise<ExecBatchResult> {
+async function finish(http: HttpClient, options: ExecBatchOptions, run: OpenRun, stats: RunStats, items: Item[], startedAt: number): Promise<ExecBatchResult> {
   const { io } = options;
   const endedAt = Date.now();
   const counts: Record<string, number> = {};
@@ -218,22 +227,10 @@ async function finish(http: HttpClient, options: ExecBatchOptions, stats: RunSta
   io.out('');
   io.out(errorTable(snapshot.errors));
   const failures = items.filter((i) => i.outcome !== 'validated' && i.outcome !== 'confirmed');
-  const registration = await registerRun(http, {
-    runId: options.runId,
-    kind: 'exec-batch',
-    params: options.params,
-    startedAt,
-    endedAt,
-    requests: snapshot.requests,
-    okPct: snapshot.okPct,
-    p50Ms: snapshot.latency.p50,
-    p95Ms: snapshot.latency.p95,
-    p99Ms: snapshot.latency.p99,
-    http5xx: snapshot.http5xx,
-    ...(snapshot.errors[0] ? { topError: snapshot.errors[0].code } : {}),
-    summary: { stages: Object.fromEntries(stages), ...(quote ? { quote } : {}), endpoints: snapshot.endpoints, errors: snapshot.errors, latency: snapshot.latency,
-      txHashes: hashes.map((i) => i.txHash) },
-  }, options.adminToken);
+  const registration = await finishRun(http, run, measurementsOf(snapshot, endedAt, {
+    stages: Object.fromEntries(stages), ...(quote ? { quote } : {}), endpoints: snapshot.endpoints, errors: snapshot.errors, latency: snapshot.latency,
+    txHashes: hashes.map((i) => i.txHash),
+  }), options.adminToken);
   (registration.ok ? io.out : io.err)(registration.ok ? registration.message : `warning: ${registration.message}`);
   const reportPath = await writeRunJson(options.reportDir, options.runId, { runId: options.runId, kind: 'exec-batch', params: options.params,
     startedAt: new Date(startedAt).toISOString(), endedAt: new Date(endedAt).toISOString(), stages: Object.fromEntries(stages), quote, items, ...snapshot, registration });

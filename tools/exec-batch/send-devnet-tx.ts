@@ -1,5 +1,6 @@
-// The chain side of `devnet:exec-batch --dry-run=false`: a real native-token transfer on the configured devnet,
-// signed by DEVNET_PRIVATE_KEY. Returns the transaction hash as the node accepted it; never invents one.
+// The chain side of `devnet:exec-batch --dry-run=false`: a real native-token transfer on the configured devnet, sent by
+// the execution's own wallet after DEVNET_PRIVATE_KEY funded it. Returns the transaction hash as the node accepted it;
+// never invents one.
 import { JsonRpcProvider, NonceManager, Wallet, getAddress, keccak256, toUtf8Bytes } from 'ethers';
 
 export interface DevnetSender {
@@ -22,23 +23,41 @@ export function connectDevnet(rpcUrl: string, privateKey: string): DevnetSender 
 
 export interface DevnetTransferOptions {
   sender: DevnetSender;
+  /** The execution's own signed-in wallet: the server confirms an execution only on a transaction of its wallet. */
+  from: Wallet;
   /** Recipient (the batch's per-run address). */
   to: string;
   /** Native amount in wei (the prepared execution's amount). */
   amountWei: bigint;
 }
 
-/** Sends the transfer and returns its hash once the node accepted it (the server's receipt watcher confirms it). */
+/** Gas of a plain native transfer. */
+const TRANSFER_GAS = 21_000n;
+
+/**
+ * The funded account gives `from` the amount plus gas (awaited until mined), then `from` sends the transfer; returns
+ * its hash once the node accepted it (the server's receipt watcher confirms it).
+ */
 export async function sendDevnetTransfer(opts: DevnetTransferOptions): Promise<string> {
+  const fee = await opts.sender.provider.getFeeData();
+  // Twice the current price: the fee may rise between the funding and the transfer.
+  const gasBudget = TRANSFER_GAS * (fee.maxFeePerGas ?? fee.gasPrice ?? 0n) * 2n;
+  await fund(opts.sender, opts.from.address, opts.amountWei + gasBudget);
+  const tx = await opts.from.connect(opts.sender.provider).sendTransaction({ to: opts.to, value: opts.amountWei, gasLimit: TRANSFER_GAS });
+  return tx.hash;
+}
+
+async function fund(sender: DevnetSender, to: string, value: bigint): Promise<void> {
+  let tx;
   try {
-    const tx = await opts.sender.signer.sendTransaction({ to: opts.to, value: opts.amountWei });
-    return tx.hash;
+    tx = await sender.signer.sendTransaction({ to, value });
   } catch (err) {
     // The nonce this send took was never used: without a reset every later transfer would queue behind the gap
     // and never be mined. The next send reads the account's pending count again.
-    opts.sender.signer.reset();
+    sender.signer.reset();
     throw err;
   }
+  await tx.wait();
 }
 
 /** A recipient address derived from the run id: every transfer of a batch lands in one traceable place. */

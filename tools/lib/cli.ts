@@ -107,7 +107,7 @@ export function resolveRunId(raw: string | undefined, kind: string, now = Date.n
 }
 
 export function runIdOption(): Option {
-  return new Option('--run-id <id>', 'run id sent as x-run-id on every request ("auto": <kind>-<epoch ms>)')
+  return new Option('--run-id <id>', 'the run\'s name; the run is opened on the server and every request carries its secret x-run-key ("auto": <kind>-<epoch ms>)')
     .default('auto')
     .argParser((raw) => (raw === 'auto' ? raw : parseRunId(raw)));
 }

@@ -7,7 +7,7 @@ import { Headers, HttpClient, HttpRequest, apiErrorCode } from './http';
 import { createLimiter, runWorkers } from './limiter';
 import { ProgressMode, startProgress } from './progress';
 import { writeRunJson } from './report-file';
-import { RegistrationResult, registerRun, runHeaders } from './traffic-run';
+import { FinishResult, finishRun, inRun, measurementsOf, OpenRun, runHeaders, RunMeasurements } from './traffic-run';
 import { signIn } from './siwe-client';
 import { Expectation, RunStats, StatsSnapshot } from './stats';
 import { correctedTable, endpointTable, errorTable } from './table';
@@ -33,8 +33,6 @@ export interface LoadOptions {
   reportDir: string;
   adminToken?: string;
   progress: ProgressMode;
-  /** Register the run with POST /api/telemetry/runs (default true). */
-  register?: boolean;
   /** The options as the operator gave them, stored with the run. */
   params: Record<string, unknown>;
   io: ToolIo;
@@ -57,7 +55,7 @@ export interface RunSummary extends StatsSnapshot {
 
 export interface LoadResult {
   summary: RunSummary;
-  registration?: RegistrationResult;
+  registration: FinishResult;
   reportPath: string;
   exitCode: number;
 }
@@ -85,41 +83,43 @@ const OK_200: Expectation = { status: 200 };
 export const SIGN_IN_CONCURRENCY_CAP = 50;
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const { io } = options;
   const connections = options.readConcurrency + (options.kind === 'load-test' && options.mode === 'full' ? options.execConcurrency : 0);
   const http = new HttpClient(options.baseUrl, { connections });
   const stats = new RunStats();
-  const base: Headers = runHeaders(options.runId);
-  const notes: string[] = [];
-  const startedAt = Date.now();
   try {
-    const preflight = await fetchPreflight(http, options.baseUrl, base, stats);
-    const prepare = wantsPrepare(options) ? defaultPrepareBody(preflight) : undefined;
-    const prepareJson = prepare && JSON.stringify({ ...prepare, validateOnly: true } satisfies PrepareBody);
-    const users = await signInAll(http, options, base, preflight, stats, prepareJson);
-    const signedIn = users.filter((u) => u.statusReq).length;
-    const aave = options.kind === 'devnet-load' && preflight.rpc ? await probeAave(http, stats, users[0]) : 'no-rpc';
-    const probes = buildProbes(base, options, notes, { anySession: signedIn > 0, canPrepare: prepareJson !== undefined, aave });
-
-    if (options.kind === 'load-test') await runOnePass(http, options, users, probes, stats);
-    else await runTimedMix(http, options, users, probes, stats);
-
-    const endedAt = Date.now();
-    const summary = buildSummary(options, stats, startedAt, endedAt, notes, { requested: options.users, signedIn, signInFailed: options.users - signedIn });
-    printSummary(io, summary);
-
-    let registration: RegistrationResult | undefined;
-    if (options.register !== false) {
-      registration = await registerRun(http, toRegistration(summary, startedAt, endedAt), options.adminToken);
-      (registration.ok ? io.out : io.err)(registration.ok ? registration.message : `warning: ${registration.message}`);
-    }
-    const reportPath = await writeRunJson(options.reportDir, options.runId, { ...summary, registration });
-    io.out(`JSON report: ${reportPath}`);
-    const exitCode = !summary.passed || (registration && !registration.ok) ? EXIT.THRESHOLD : EXIT.OK;
-    return { summary, registration, reportPath, exitCode };
+    const spec = { runId: options.runId, kind: options.kind, params: options.params };
+    return await inRun(http, options.baseUrl, spec, options.adminToken, stats, (run) => runOpened(http, options, run, stats));
   } finally {
     await http.close();
   }
+}
+
+async function runOpened(http: HttpClient, options: LoadOptions, run: OpenRun, stats: RunStats): Promise<LoadResult> {
+  const { io } = options;
+  const base: Headers = runHeaders(run);
+  const notes: string[] = [];
+  const startedAt = Date.now();
+  const preflight = await fetchPreflight(http, options.baseUrl, base, stats);
+  const prepare = wantsPrepare(options) ? defaultPrepareBody(preflight) : undefined;
+  const prepareJson = prepare && JSON.stringify({ ...prepare, validateOnly: true } satisfies PrepareBody);
+  const users = await signInAll(http, options, base, preflight, stats, prepareJson);
+  const signedIn = users.filter((u) => u.statusReq).length;
+  const aave = options.kind === 'devnet-load' && preflight.rpc ? await probeAave(http, stats, users[0]) : 'no-rpc';
+  const probes = buildProbes(base, options, notes, { anySession: signedIn > 0, canPrepare: prepareJson !== undefined, aave });
+
+  if (options.kind === 'load-test') await runOnePass(http, options, users, probes, stats);
+  else await runTimedMix(http, options, users, probes, stats);
+
+  const endedAt = Date.now();
+  const summary = buildSummary(options, stats, startedAt, endedAt, notes, { requested: options.users, signedIn, signInFailed: options.users - signedIn });
+  printSummary(io, summary);
+
+  const registration = await finishRun(http, run, toMeasurements(summary, endedAt), options.adminToken);
+  (registration.ok ? io.out : io.err)(registration.ok ? registration.message : `warning: ${registration.message}`);
+  const reportPath = await writeRunJson(options.reportDir, options.runId, { ...summary, registration });
+  io.out(`JSON report: ${reportPath}`);
+  const exitCode = !summary.passed || !registration.ok ? EXIT.THRESHOLD : EXIT.OK;
+  return { summary, registration, reportPath, exitCode };
 }
 
 async function fetchPreflight(http: HttpClient, baseUrl: string, base: Headers, stats: RunStats): Promise<Preflight> {
@@ -339,32 +339,18 @@ function buildSummary(
   };
 }
 
-export function toRegistration(summary: RunSummary, startedAt: number, endedAt: number) {
-  return {
-    runId: summary.runId,
-    kind: summary.kind,
-    params: summary.params,
-    startedAt,
-    endedAt,
-    requests: summary.requests,
-    okPct: summary.okPct,
-    p50Ms: summary.latency.p50,
-    p95Ms: summary.latency.p95,
-    p99Ms: summary.latency.p99,
-    http5xx: summary.http5xx,
-    ...(summary.errors[0] ? { topError: summary.errors[0].code } : {}),
-    summary: {
-      rps: summary.rps,
-      durationS: summary.durationS,
-      users: summary.users,
-      notes: summary.notes,
-      endpoints: summary.endpoints,
-      errors: summary.errors,
-      latency: summary.latency,
-      verdict: summary.verdict,
-      passed: summary.passed,
-    },
-  };
+export function toMeasurements(summary: RunSummary, endedAt: number): RunMeasurements {
+  return measurementsOf(summary, endedAt, {
+    rps: summary.rps,
+    durationS: summary.durationS,
+    users: summary.users,
+    notes: summary.notes,
+    endpoints: summary.endpoints,
+    errors: summary.errors,
+    latency: summary.latency,
+    verdict: summary.verdict,
+    passed: summary.passed,
+  });
 }
 
 export function printSummary(io: ToolIo, s: RunSummary): void {

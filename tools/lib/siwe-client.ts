@@ -1,6 +1,7 @@
 // Client side of Sign-In with Ethereum against the API: nonce → EIP-4361 message → signature → session.
 import { Wallet } from 'ethers';
 import { SiweMessage } from 'siwe';
+import { NONCE_ENDPOINT, SIGN_IN_ENDPOINT } from '../../src/reports/sign-in-endpoints';
 import { Headers, HttpClient, HttpResponse, apiErrorCode, envelopeData } from './http';
 
 export interface SiweTarget {
@@ -36,8 +37,7 @@ export class SignInError extends Error {
   }
 }
 
-export const NONCE_ENDPOINT = 'GET /api/session/nonce';
-export const SIGN_IN_ENDPOINT = 'POST /api/session';
+export { NONCE_ENDPOINT, SIGN_IN_ENDPOINT } from '../../src/reports/sign-in-endpoints';
 
 /** Signs in one wallet; returns its session id. */
 export async function signIn(

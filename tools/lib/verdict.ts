@@ -1,7 +1,7 @@
 // The pass/fail verdict of a load run. It judges the read endpoints the runbook measures (session status, preflight,
 // health, Aave positions, validateOnly prepare); sign-in is CPU-bound signature recovery on the server, far slower than
 // any read by design, so it is judged apart against its own latency limit instead of deciding the reads' P95.
-import { NONCE_ENDPOINT, SIGN_IN_ENDPOINT } from './siwe-client';
+import { isSignInEndpoint as isSignIn, SIGN_IN_ENDPOINT } from '../../src/reports/sign-in-endpoints';
 import { GroupFigures, RunStats } from './stats';
 
 export interface VerdictLimits {
@@ -29,8 +29,6 @@ export interface Verdict {
   signIn: GroupVerdict;
   passed: boolean;
 }
-
-const isSignIn = (endpoint: string): boolean => endpoint === NONCE_ENDPOINT || endpoint === SIGN_IN_ENDPOINT;
 
 function judge(figures: GroupFigures, minOk: number, maxP95: number): GroupVerdict {
   // No request at all in a group is no evidence: it does not pass.

@@ -1,4 +1,6 @@
-// Body of POST /api/telemetry/runs: what a load tool measured on its side.
+// Bodies of POST /api/telemetry/runs (a tool opens its run) and POST /api/telemetry/runs/:runId/finish (it stores what
+// it measured and closes the run).
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -15,27 +17,34 @@ const toEpochMs = ({ value }: { value: unknown }) => {
 };
 
 const EPOCH_MS_MAX = Date.UTC(9999, 0, 1);
+const RUN_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+const IsRunId = () => applyDecorators(IsString(), Matches(RUN_ID_PATTERN, { message: 'runId must match [A-Za-z0-9._:-]{1,64}' }));
 
-export class CreateRunDto {
-  @ApiProperty({ example: 'devnet-load-20260101T000000Z', pattern: '^[A-Za-z0-9._:-]{1,64}$' })
-  @IsString() @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'runId must match [A-Za-z0-9._:-]{1,64}' })
+/** Path of POST /api/telemetry/runs/:runId/finish. */
+export class RunParamsDto {
+  @ApiProperty({ pattern: RUN_ID_PATTERN.source })
+  @IsRunId()
   runId: string;
+}
+
+export class OpenRunDto {
+  @ApiPropertyOptional({ example: 'devnet-load-1767225600000', pattern: RUN_ID_PATTERN.source, description: 'Generated when absent' })
+  @IsOptional() @IsRunId()
+  runId?: string;
 
   @ApiProperty({ enum: TRAFFIC_RUN_KINDS })
   @IsIn(TRAFFIC_RUN_KINDS)
   kind: TrafficRunKind;
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  @IsObject()
-  params: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The options the run was started with' })
+  @IsOptional() @IsObject()
+  params?: Record<string, unknown>;
+}
 
-  @ApiProperty({ description: 'ISO-8601 or epoch ms' })
-  @Transform(toEpochMs) @IsInt({ message: 'startedAt must be an ISO-8601 time or epoch milliseconds' }) @Min(0) @Max(EPOCH_MS_MAX)
-  startedAt: number;
-
-  @ApiProperty({ description: 'ISO-8601 or epoch ms; not before startedAt' })
-  @Transform(toEpochMs) @IsInt({ message: 'endedAt must be an ISO-8601 time or epoch milliseconds' }) @Min(0) @Max(EPOCH_MS_MAX)
-  endedAt: number;
+export class FinishRunDto {
+  @ApiPropertyOptional({ description: 'ISO-8601 or epoch ms, not before the start; default: now' })
+  @IsOptional() @Transform(toEpochMs) @IsInt({ message: 'endedAt must be an ISO-8601 time or epoch milliseconds' }) @Min(0) @Max(EPOCH_MS_MAX)
+  endedAt?: number;
 
   @ApiProperty() @IsInt() @Min(0) @Max(2 ** 31 - 1)
   requests: number;
@@ -58,7 +67,7 @@ export class CreateRunDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(64)
   topError?: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  @IsObject()
-  summary: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "The tool's full summary (per-endpoint table, errors, verdict)" })
+  @IsOptional() @IsObject()
+  summary?: Record<string, unknown>;
 }

@@ -2,8 +2,8 @@
 // Generated as a table rebuild, rewritten by hand as ADD/DROP COLUMN: O(1) on SQLite instead of copying every raw row.
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class RequestLogSpillId1796210320635 implements MigrationInterface {
-    name = 'RequestLogSpillId1796210320635'
+export class RequestLogSpillId1796214000000 implements MigrationInterface {
+    name = 'RequestLogSpillId1796214000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE "request_log" ADD COLUMN "spill_id" varchar(36)`);

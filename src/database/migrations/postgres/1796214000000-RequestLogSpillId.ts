@@ -1,8 +1,8 @@
 // request_log.spill_id: the key that lets the shutdown spill file be replayed without writing a row twice.
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class RequestLogSpillId1796210320635 implements MigrationInterface {
-    name = 'RequestLogSpillId1796210320635'
+export class RequestLogSpillId1796214000000 implements MigrationInterface {
+    name = 'RequestLogSpillId1796214000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE "request_log" ADD "spill_id" character varying(36)`);
