@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { bodyParserErrorMiddleware } from './common/body-parser-errors';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
+import { ResponseEnvelopeAdapter } from './common/response-envelope.adapter';
 import { assetsStaticOptions, findPublicDir } from './dashboard/dashboard.static';
 import { RequestLogger } from './request-log/request-logger';
 
@@ -17,7 +18,7 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ResponseEnvelopeAdapter(), {
     bodyParser: false,
     logger: options.logger ?? ['log', 'warn', 'error'],
     abortOnError: false,

@@ -1,9 +1,8 @@
-import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { AppConfig, appConfig } from '../config/app.config';
-import { RawResponse } from '../common/response-envelope.interceptor';
 import { databaseKind } from '../database/data-source-options';
 import { RequestLogBuffer } from '../request-log/request-log.buffer';
 import { DatabaseProbe } from './database-probe';
@@ -20,22 +19,20 @@ export class HealthController {
   ) {}
 
   @Get()
-  @RawResponse()
   @SkipThrottle()
-  @HttpCode(200)
   @ApiOperation({ summary: 'Liveness with a database ping (shared, at most 1 s old); 503 when the database does not answer' })
-  async check(@Res({ passthrough: true }) res: Response) {
+  // Its own body shape (no envelope), so it writes the response itself.
+  async check(@Res() res: Response): Promise<void> {
     const ok = await this.probe.isUp();
     const driver = databaseKind(this.config.db);
     const database = ok ? { status: 'up', driver } : { status: 'down', driver, message: 'database did not answer' };
-    if (!ok) res.status(503);
-    return {
+    res.status(ok ? 200 : 503).json({
       ok,
       status: ok ? 'ok' : 'error',
       version: this.config.version,
       uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
       database,
       requestLog: { enabled: this.config.requestLog.enabled, ...this.requestLog.stats() },
-    };
+    });
   }
 }
