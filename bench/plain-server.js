@@ -1,5 +1,5 @@
-// The ceiling of the logging benchmark: node:http answering the app's own JSON bodies, with no framework at all.
-// Plain JavaScript so it starts in milliseconds; PLAIN_BODIES maps "path" or "path session" to { status, body }.
+// The machine's ceiling (an anchor of the request-path phase): node:http answering fixed bodies with no framework at
+// all. Plain JavaScript so it starts in milliseconds; PLAIN_BODIES maps a path to { status, body }.
 'use strict';
 const http = require('node:http');
 
@@ -8,7 +8,7 @@ const notFound = { status: 404, body: '{"ok":false,"error":{"code":"NOT_FOUND","
 
 const server = http.createServer((req, res) => {
   const path = req.url.split('?')[0];
-  const answer = (req.headers['x-session-id'] ? bodies[`${path} session`] : undefined) || bodies[path] || notFound;
+  const answer = bodies[path] || notFound;
   res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(answer.body) });
   res.end(answer.body);
 });

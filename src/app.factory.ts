@@ -8,8 +8,10 @@ import { AppModule } from './app.module';
 import { bodyParserErrorMiddleware } from './common/body-parser-errors';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
 import { ResponseEnvelopeAdapter } from './common/response-envelope.adapter';
+import { jsonDepthMiddleware } from './common/json-depth';
 import { assetsStaticOptions, findPublicDir } from './dashboard/dashboard.static';
-import { RequestLogger } from './request-log/request-logger';
+import { RateLimiter } from './rate-limit/rate-limiter';
+import { RequestLogger } from './traffic/request-logger';
 
 export const BODY_LIMIT = '64kb';
 
@@ -35,9 +37,12 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(correlationIdMiddleware);
   // Also before the body parser, so 400 INVALID_JSON, 413 and every later error or 404 is logged exactly once.
   app.use(app.get(RequestLogger).middleware);
+  // Before the body parser, static files and /docs: one limit for every request (a 429 is still logged, above).
+  app.use(app.get(RateLimiter).middleware);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(bodyParserErrorMiddleware);
+  app.use(jsonDepthMiddleware);
   app.useStaticAssets(join(findPublicDir(), 'assets'), assetsStaticOptions());
   app.enableShutdownHooks();
   setUpSwagger(app);

@@ -16,10 +16,9 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ReportsModule } from './reports/reports.module';
-import { RequestLogModule } from './request-log/request-log.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
-import { TelemetryEventsModule } from './telemetry-events/telemetry-events.module';
+import { TrafficModule } from './traffic/traffic.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -29,10 +28,9 @@ import { UsersModule } from './users/users.module';
     ScheduleModule.forRoot(),
     DatabaseModule,
     MetricsModule,
-    RequestLogModule,
+    TrafficModule,
     HealthModule,
     RateLimitModule,
-    TelemetryEventsModule,
     UsersModule,
     SessionsModule,
     FeesModule,

@@ -1,10 +1,10 @@
-// GET /api/defi/aave/positions end to end: a real EVM node (ganache) with an Aave-like pool contract compiled from
+// GET /api/defi/aave/positions end to end: a real EVM node (anvil) with an Aave-like pool contract compiled from
 // test/fixtures/AavePoolStub.sol, reached through a counting JSON-RPC proxy.
 import { getAddress, Wallet } from 'ethers';
 import request from 'supertest';
 import { validateEnv } from '../src/config/env.validation';
-import { RequestLog } from '../src/request-log/request-log.entity';
-import { RequestLogWriter } from '../src/request-log/request-log.writer';
+import { RequestLog } from '../src/traffic/request-log.entity';
+import { RequestLogWriter } from '../src/traffic/request-log.writer';
 import { UsersService } from '../src/users/users.service';
 import { AccountData, AavePoolStub, deployAavePoolStub } from './fixtures/aave-pool-stub';
 import { bootTestApp, TestApp } from './support/app';

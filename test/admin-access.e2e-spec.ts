@@ -71,6 +71,13 @@ describe('admin access', () => {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('FORBIDDEN');
     });
+
+    // A forwarded address is whatever the client wrote: only a parsed loopback IP counts, never a "127." prefix.
+    it.each(['127.evil.com', '127.0.0.1.evil.com', '::ffff:127.evil'])('refuses X-Forwarded-For %s on a real admin endpoint with 403', async (forwarded) => {
+      const res = await request(t.http).get('/api/telemetry/summary').set('X-Forwarded-For', forwarded);
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    });
   });
 
   describe('with TELEMETRY_ADMIN_TOKEN', () => {

@@ -1,10 +1,11 @@
-// Smoke of `npm run bench`: the quick mode runs every phase end to end and emits a complete, valid JSON report.
+// Smoke of `npm run bench`: the quick mode runs every phase (request path with its anchors, the devnet:load scenario,
+// devnet-stats and rollups at scale) end to end and emits a complete, valid JSON report.
 // Asserts nothing about time (the figures depend on the machine); only that each figure was measured.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FIGURES } from '../bench/lib/figures';
+import { FIGURES, PHASES } from '../bench/lib/figures';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -26,7 +27,7 @@ describe('npm run bench (quick smoke)', () => {
       execFile(
         join(ROOT, 'node_modules', '.bin', 'ts-node'),
         ['--transpile-only', join(ROOT, 'bench', 'run.ts'), '--quick', `--out-dir=${outDir}`],
-        { cwd: ROOT, env, timeout: 150_000, maxBuffer: 10 * 1024 * 1024 },
+        { cwd: ROOT, env, timeout: 420_000, maxBuffer: 10 * 1024 * 1024 },
         (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
       );
     });
@@ -37,12 +38,14 @@ describe('npm run bench (quick smoke)', () => {
     expect(files[0]).toMatch(/^bench-\d{4}-\d{2}-\d{2}T[\d-]+Z\.json$/);
     const report = JSON.parse(readFileSync(join(outDir, files[0]), 'utf8')) as {
       mode: string;
+      phases: string[];
       drivers: { sqlite: string; postgres: string };
       missing: string[];
       figures: { key: string; sqlite: Summary | null; postgres: Summary | null }[];
       table: string;
     };
     expect(report.mode).toBe('quick');
+    expect(report.phases).toEqual([...PHASES]);
     expect(report.drivers).toEqual({ sqlite: 'measured', postgres: 'skipped' });
     expect(report.missing).toEqual([]);
     expect(report.figures.map((f) => f.key)).toEqual(FIGURES.map((f) => f.key));
@@ -56,5 +59,5 @@ describe('npm run bench (quick smoke)', () => {
     // The one table on stdout is the one in the report, a row per figure.
     expect(run.stdout).toContain(report.table);
     expect(report.table.split('\n')).toHaveLength(FIGURES.length + 2);
-  }, 180_000);
+  }, 450_000);
 });

@@ -1,4 +1,4 @@
-// Receipt-verified executions against a real EVM node (ganache on loopback, behind a stoppable counting proxy):
+// Receipt-verified executions against a real EVM node (anvil on loopback, behind a stoppable counting proxy):
 // a real transaction confirms with its fee, a reverted one fails REVERTED, an unknown hash fails TX_NOT_FOUND only
 // after the configured time, and while the node is down nothing changes until it is back.
 import { hexlify, parseEther, randomBytes, Wallet } from 'ethers';

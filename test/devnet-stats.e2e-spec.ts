@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { DevnetStatsService } from '../src/devnet-stats/devnet-stats.service';
 import { Execution, ExecutionStatus } from '../src/executions/execution.entity';
 import { TokenTotal } from '../src/executions/token-total.entity';
-import { RollupScheduler } from '../src/metrics/rollup.scheduler';
-import { RollupService } from '../src/metrics/rollup.service';
-import { RequestLog } from '../src/request-log/request-log.entity';
-import { TrafficRun } from '../src/telemetry/traffic-run.entity';
+import { RollupScheduler } from '../src/traffic/rollup.scheduler';
+import { RollupService } from '../src/traffic/rollup.service';
+import { RequestLog } from '../src/traffic/request-log.entity';
+import { TrafficRun } from '../src/traffic/traffic-run.entity';
 import { User } from '../src/users/user.entity';
 import { bootTestApp, TestApp } from './support/app';
 

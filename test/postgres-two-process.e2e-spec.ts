@@ -7,9 +7,9 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { dialectOf, toNumber } from '../src/database/dialect';
 import { openDatabase } from '../src/database/migrate';
-import { ALL_ROUTES } from '../src/metrics/metrics-rollup.entity';
-import { HOUR_MS, hourStart } from '../src/metrics/rollup-math';
-import { RollupReport, RollupService } from '../src/metrics/rollup.service';
+import { ALL_ROUTES } from '../src/traffic/rollup-math';
+import { HOUR_MS, hourStart } from '../src/traffic/time';
+import { RollupReport, RollupService } from '../src/traffic/rollup.service';
 import { bootTestApp, TestApp } from './support/app';
 import { createTestDatabase, postgresServerUrl, TestDatabase } from './support/postgres';
 

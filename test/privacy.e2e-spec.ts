@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import request from 'supertest';
 import { ExecutionsService } from '../src/executions/executions.service';
 import { bootTestApp, TestApp } from './support/app';
-import { getNonce, postSession, signIn, siweMessage, TEST_HOST } from './support/siwe';
+import { getNonce, postSession, signIn, siweMessage, TEST_DOMAIN } from './support/siwe';
 
 function databaseBytes(dbPath: string): Buffer {
   return Buffer.concat([dbPath, `${dbPath}-wal`, `${dbPath}-shm`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
@@ -41,9 +41,9 @@ describe('privacy', () => {
     const victim = Wallet.createRandom();
     const attacker = Wallet.createRandom();
     secrets.push(victim.address, attacker.address);
-    const message = siweMessage({ domain: TEST_HOST, address: victim.address, chainId: 11155111, nonce: await getNonce(t.http) });
+    const message = siweMessage({ domain: TEST_DOMAIN, address: victim.address, chainId: 11155111, nonce: await getNonce(t.http) });
     await postSession(t.http, { message, signature: await attacker.signMessage(message) }).expect(401);
-    const wrongChain = siweMessage({ domain: TEST_HOST, address: attacker.address, chainId: 1, nonce: await getNonce(t.http) });
+    const wrongChain = siweMessage({ domain: TEST_DOMAIN, address: attacker.address, chainId: 1, nonce: await getNonce(t.http) });
     await postSession(t.http, { message: wrongChain, signature: await attacker.signMessage(wrongChain) }).expect(401);
     // Let the request log (if any) flush its buffer before the scan.
     await new Promise((r) => setTimeout(r, 1500));

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { RequestLog } from '../src/request-log/request-log.entity';
+import { RequestLog } from '../src/traffic/request-log.entity';
 import { openTestDataSource, tempDbPath } from './support/app';
 import { createTestDatabase, postgresServerUrl, TestDatabase } from './support/postgres';
 

@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import request from 'supertest';
-import { RequestLogBuffer } from '../src/request-log/request-log.buffer';
-import { RequestLogWriter } from '../src/request-log/request-log.writer';
-import { UNMATCHED_ROUTE } from '../src/request-log/request-fields';
+import { RequestLogBuffer } from '../src/traffic/request-log.buffer';
+import { RequestLogWriter } from '../src/traffic/request-log.writer';
+import { UNMATCHED_ROUTE } from '../src/traffic/request-fields';
 import { User } from '../src/users/user.entity';
-import { RequestLog } from '../src/request-log/request-log.entity';
+import { RequestLog } from '../src/traffic/request-log.entity';
 import { bootTestApp, openTestDataSource, tempDbPath, TestApp } from './support/app';
 
 interface LoggedRow {
@@ -58,12 +58,13 @@ describe('request logging: every request once, after a graceful shutdown', () =>
       await expectStatus(request(t.http).get('/api/telemetry/summary'), 401, '/api/telemetry/summary', 'UNAUTHORIZED');
       await expectStatus(request(t.http).get('/api/telemetry/runs?limit=abc').set('x-run-id', 'bad run id!'), 400, '/api/telemetry/runs', 'VALIDATION_ERROR');
     }
-    // A remote client behind the loopback proxy: two requests within the limit, then 429s from the rate-limit guard.
+    // A remote client behind the loopback proxy: two requests within the limit, then 429s from the rate limiter, which
+    // answers before any route is matched.
     const remote = () => request(t.http).get('/api/telemetry/runs').set('x-forwarded-for', '203.0.113.9');
     await expectStatus(remote(), 200, '/api/telemetry/runs', null);
     await expectStatus(remote(), 200, '/api/telemetry/runs', null);
-    await expectStatus(remote(), 429, '/api/telemetry/runs', 'RATE_LIMITED');
-    await expectStatus(remote(), 429, '/api/telemetry/runs', 'RATE_LIMITED');
+    await expectStatus(remote(), 429, UNMATCHED_ROUTE, 'RATE_LIMITED');
+    await expectStatus(remote(), 429, UNMATCHED_ROUTE, 'RATE_LIMITED');
     // Rows are only buffered so far (the writer flushes on its timer); close() must write every one of them.
     await t.close();
     const rows = await readRows(t);

@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { DataSource, LessThan } from 'typeorm';
-import { MetricsRollup } from '../src/metrics/metrics-rollup.entity';
-import { RolledHour } from '../src/metrics/rolled-hour.entity';
-import { RollupScheduler } from '../src/metrics/rollup.scheduler';
-import { RollupService } from '../src/metrics/rollup.service';
-import { RequestLog } from '../src/request-log/request-log.entity';
+import { MetricsRollup } from '../src/traffic/metrics-rollup.entity';
+import { RolledHour } from '../src/traffic/rolled-hour.entity';
+import { RollupScheduler } from '../src/traffic/rollup.scheduler';
+import { RollupService } from '../src/traffic/rollup.service';
+import { RequestLog } from '../src/traffic/request-log.entity';
 import { bootTestApp, TestApp } from './support/app';
 
 const HOUR = 3_600_000;

@@ -1,16 +1,18 @@
 // Sign-In with Ethereum end to end: real wallets, real EIP-4361 messages, real AppModule on a temp SQLite file.
 import { Wallet } from 'ethers';
 import request from 'supertest';
+import { toAppConfig } from '../src/config/app.config';
+import { validateEnv } from '../src/config/env.validation';
 import { sessionKeyHash } from '../src/sessions/session-key';
 import { Session } from '../src/sessions/session.entity';
 import { SiweNonce } from '../src/sessions/siwe-nonce.entity';
 import { User } from '../src/users/user.entity';
 import { UsersService } from '../src/users/users.service';
 import { rmSync } from 'node:fs';
-import { Setting } from '../src/settings/setting.entity';
+import { Setting } from '../src/users/setting.entity';
 import { ADDRESS_HASH_SALT_KEY } from '../src/users/users.service';
 import { bootTestApp, tempDbPath, TestApp } from './support/app';
-import { getNonce, postSession, signIn, siweMessage, TEST_HOST } from './support/siwe';
+import { getNonce, postSession, signIn, siweMessage, TEST_DOMAIN } from './support/siwe';
 
 const CHAIN_ID = 11155111;
 
@@ -26,7 +28,7 @@ describe('sessions (SIWE)', () => {
 
   async function signed(wallet = Wallet.createRandom(), overrides: Partial<Parameters<typeof siweMessage>[0]> = {}) {
     const nonce = overrides.nonce ?? (await getNonce(t.http));
-    const message = siweMessage({ domain: TEST_HOST, address: wallet.address, chainId: CHAIN_ID, nonce, ...overrides });
+    const message = siweMessage({ domain: TEST_DOMAIN, address: wallet.address, chainId: CHAIN_ID, nonce, ...overrides });
     return { message, signature: await wallet.signMessage(message), nonce, wallet };
   }
 
@@ -112,7 +114,7 @@ describe('sessions (SIWE)', () => {
       const victim = Wallet.createRandom();
       const attacker = Wallet.createRandom();
       const nonce = await getNonce(t.http);
-      const message = siweMessage({ domain: TEST_HOST, address: victim.address, chainId: CHAIN_ID, nonce });
+      const message = siweMessage({ domain: TEST_DOMAIN, address: victim.address, chainId: CHAIN_ID, nonce });
       await expectRejected({ message, signature: await attacker.signMessage(message) }, 401, 'INVALID_SIGNATURE');
       expect((await t.dataSource.getRepository(SiweNonce).findOneByOrFail({ nonce })).usedAt).toBeNull();
       // A signature over a different text (tampered message) fails the same way.
@@ -176,21 +178,49 @@ describe('sessions (SIWE)', () => {
       await expectRejected(body, 400, code);
     });
 
-    it('accepts SESSION_DOMAIN instead of the Host header when configured', async () => {
-      const other = await bootTestApp({ env: { SESSION_DOMAIN: 'app.bloom.example', RATE_LIMIT_PER_MIN: '0' } });
-      try {
+    // The domain a message may name comes from configuration only: a phishing site's Host must not make its signature work.
+    it.each(['evil.example', 'evil.example:3001'])('refuses a message for the request Host %s with the default SESSION_DOMAIN (401 DOMAIN_MISMATCH)', async (host) => {
+      const wallet = Wallet.createRandom();
+      const message = siweMessage({ domain: host, address: wallet.address, chainId: CHAIN_ID, nonce: await getNonce(t.http) });
+      const res = await request(t.http).post('/api/session').set('Host', host).send({ message, signature: await wallet.signMessage(message) });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('DOMAIN_MISMATCH');
+    });
+
+    it('accepts both default domains, localhost:PORT and 127.0.0.1:PORT, whatever the Host header says', async () => {
+      const port = TEST_DOMAIN.split(':')[1];
+      for (const domain of [`localhost:${port}`, `127.0.0.1:${port}`, `LOCALHOST:${port}`]) {
         const wallet = Wallet.createRandom();
-        const nonce = await getNonce(other.http);
-        const message = siweMessage({ domain: 'app.bloom.example', address: wallet.address, chainId: CHAIN_ID, nonce });
-        await request(other.http).post('/api/session').set('Host', TEST_HOST).send({ message, signature: await wallet.signMessage(message) }).expect(201);
-        // The request's own Host is then not enough.
-        const nonce2 = await getNonce(other.http);
-        const hostMessage = siweMessage({ domain: TEST_HOST, address: wallet.address, chainId: CHAIN_ID, nonce: nonce2 });
-        const res = await request(other.http).post('/api/session').set('Host', TEST_HOST).send({ message: hostMessage, signature: await wallet.signMessage(hostMessage) });
-        expect(res.status).toBe(401);
-        expect(res.body.error.code).toBe('DOMAIN_MISMATCH');
+        const message = siweMessage({ domain, address: wallet.address, chainId: CHAIN_ID, nonce: await getNonce(t.http) });
+        await request(t.http).post('/api/session').set('Host', 'evil.example').send({ message, signature: await wallet.signMessage(message) }).expect(201);
+      }
+    });
+
+    it('accepts exactly the SESSION_DOMAIN list when configured', async () => {
+      const other = await bootTestApp({ env: { SESSION_DOMAIN: 'app.bloom.example, Staging.Bloom.example:8443', RATE_LIMIT_PER_MIN: '0' } });
+      try {
+        const attempt = async (domain: string) => {
+          const wallet = Wallet.createRandom();
+          const message = siweMessage({ domain, address: wallet.address, chainId: CHAIN_ID, nonce: await getNonce(other.http) });
+          return request(other.http).post('/api/session').set('Host', domain).send({ message, signature: await wallet.signMessage(message) });
+        };
+        expect((await attempt('app.bloom.example')).status).toBe(201);
+        expect((await attempt('staging.bloom.example:8443')).status).toBe(201);
+        for (const domain of [TEST_DOMAIN, 'staging.bloom.example', 'app.bloom.example:443']) {
+          const res = await attempt(domain);
+          expect(res.status).toBe(401);
+          expect(res.body.error.code).toBe('DOMAIN_MISMATCH');
+        }
       } finally {
         await other.close();
+      }
+    });
+
+    it('validates SESSION_DOMAIN at start-up', () => {
+      expect(toAppConfig(validateEnv({ PORT: '8080' })).sessionDomains).toEqual(['localhost:8080', '127.0.0.1:8080']);
+      expect(validateEnv({ SESSION_DOMAIN: 'a.example,[::1]:3001' }).SESSION_DOMAIN).toEqual(['a.example', '[::1]:3001']);
+      for (const bad of ['https://a.example', 'a.example/path', 'user@a.example', 'a..example', 'a.example:port']) {
+        expect(() => validateEnv({ SESSION_DOMAIN: bad })).toThrow(/SESSION_DOMAIN=.*host\[:port\]/);
       }
     });
 
@@ -201,7 +231,7 @@ describe('sessions (SIWE)', () => {
       try {
         const wallet = Wallet.createRandom();
         const nonce = await getNonce(quiet.http);
-        const message = siweMessage({ domain: TEST_HOST, address: wallet.address, chainId: CHAIN_ID, nonce });
+        const message = siweMessage({ domain: TEST_DOMAIN, address: wallet.address, chainId: CHAIN_ID, nonce });
         const signature = await wallet.signMessage(message);
         const results = await Promise.all(Array.from({ length: 8 }, () => postSession(quiet.http, { message, signature })));
         expect(results.filter((r) => r.status === 201)).toHaveLength(1);

@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { Execution, ExecutionStatus } from '../src/executions/execution.entity';
-import { RollupService } from '../src/metrics/rollup.service';
-import { RollupScheduler } from '../src/metrics/rollup.scheduler';
-import { RequestLog } from '../src/request-log/request-log.entity';
+import { RollupService } from '../src/traffic/rollup.service';
+import { RollupScheduler } from '../src/traffic/rollup.scheduler';
+import { RequestLog } from '../src/traffic/request-log.entity';
 import { Session } from '../src/sessions/session.entity';
 import { User } from '../src/users/user.entity';
 import { bootTestApp, TestApp } from './support/app';

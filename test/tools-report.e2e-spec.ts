@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { Execution } from '../src/executions/execution.entity';
 import { TokenTotal } from '../src/executions/token-total.entity';
-import { RequestLog } from '../src/request-log/request-log.entity';
+import { RequestLog } from '../src/traffic/request-log.entity';
 import { RunReportService } from '../src/reports/run-report.service';
-import { TrafficRun } from '../src/telemetry/traffic-run.entity';
+import { TrafficRun } from '../src/traffic/traffic-run.entity';
 import { User } from '../src/users/user.entity';
 import { readiness, renderReport } from '../tools/report/render';
 import { bootTestApp, TestApp } from './support/app';
@@ -113,6 +113,18 @@ describe('run report (RunReportService + renderer)', () => {
       ['Success rate', false], ['Server errors', false], ['Average latency', true], ['P95 latency', true],
     ]);
     expect(md).toContain('**Not ready**: Success rate, Server errors failed.');
+    expect(md).toMatch(/^# Devnet load report — rc-1$/m);
+  });
+
+  it('readiness follows the limits given; "no 5xx" is not negotiable', async () => {
+    const report = (await sut.build('rc-1'))!;
+    // OK% 83.33, avg 58.67 ms, P95 300 ms, one 5xx.
+    expect(readiness(report, { minOk: 80, maxAvgMs: 50, maxP95Ms: 300 }).map((c) => [c.name, c.target, c.passed])).toEqual([
+      ['Success rate', 'OK% ≥ 80', true], ['Server errors', 'no 5xx', false], ['Average latency', 'avg < 50 ms', false], ['P95 latency', 'P95 < 300 ms', false],
+    ]);
+    const md = renderReport(report, new Date(T0), { minOk: 80, maxAvgMs: 60, maxP95Ms: 301 });
+    expect(md).toMatch(/\| Success rate +\| OK% ≥ 80 +\| 83\.33 % +\| ✅ pass \|/);
+    expect(md).toContain('**Not ready**: Server errors failed.');
   });
 
   it('once raw rows are gone the stored summary is used, and the report says so', async () => {

@@ -3,8 +3,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module';
 import { ConfigValidationError } from '../src/config/env.validation';
-import { RollupScheduler } from '../src/metrics/rollup.scheduler';
-import { RollupService } from '../src/metrics/rollup.service';
+import { RollupScheduler } from '../src/traffic/rollup.scheduler';
+import { RollupService } from '../src/traffic/rollup.service';
 
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });

@@ -24,13 +24,15 @@ export class CountingClient {
     return JSON.parse(res.text) as T;
   }
 
-  /** Signs a fresh wallet in through the tools' SIWE client; returns the session id. */
+  private chainId?: number;
+
+  /** Signs a fresh wallet in through the tools' SIWE client (nonce, then the signed message); returns the session id. */
   async signIn(): Promise<string> {
-    const pre = await this.json<{ data: { chainId: number } }>('/api/execute/preflight');
+    this.chainId ??= (await this.json<{ data: { chainId: number } }>('/api/execute/preflight')).data.chainId;
     const url = new URL(this.baseUrl);
     const http = new HttpClient(this.baseUrl, { connections: 1 });
     try {
-      return await signIn(http, new Wallet(Wallet.createRandom().privateKey), { domain: url.host, uri: url.origin, chainId: pre.data.chainId }, {}, (_endpoint, res) => {
+      return await signIn(http, new Wallet(Wallet.createRandom().privateKey), { domain: url.host, uri: url.origin, chainId: this.chainId }, {}, (_endpoint, res) => {
         if (res.status > 0) this.answered++;
       });
     } finally {

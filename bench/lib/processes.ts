@@ -1,6 +1,6 @@
-// The servers under test as child processes: the built app (or src/ through ts-node in quick mode) and a plain
-// node:http server, each on a free loopback port, stopped gracefully with SIGTERM.
-import { ChildProcess, spawn } from 'node:child_process';
+// The servers under test as child processes: the built app (or src/ through ts-node in quick mode) and the two
+// anchors (a bare NestJS app, plain node:http), each on a free loopback port, stopped gracefully with SIGTERM.
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -23,6 +23,8 @@ export interface ChildServer {
   stop(): Promise<boolean>;
   /** Peak resident set size so far (VmHWM), MB. */
   peakRssMb(): number;
+  /** CPU time (user + system) the process has used so far, ms. */
+  cpuMs(): number;
 }
 
 export function freePort(): Promise<number> {
@@ -55,7 +57,21 @@ export async function startApp(name: string, entry: AppEntry, env: Record<string
   return wrap(name, child, `http://127.0.0.1:${port}`, '/health');
 }
 
-/** The ceiling: node:http answering fixed bodies per path (see bench/plain-server.ts). */
+/** The framework's ceiling: NestJS with one /health controller (bench/anchors/bare-nest.ts), built or through ts-node. */
+export async function startBareNest(entry: AppEntry): Promise<ChildServer> {
+  const port = await freePort();
+  const args = entry === 'dist'
+    ? [join(ROOT, 'dist', 'bench', 'anchors', 'bare-nest.js')]
+    : ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench', 'anchors', 'bare-nest.ts')];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), TS_NODE_TRANSPILE_ONLY: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return wrap('bare NestJS', child, `http://127.0.0.1:${port}`, '/health');
+}
+
+/** The machine's ceiling: node:http answering fixed bodies per path (see bench/plain-server.js). */
 export async function startPlain(bodies: Record<string, { status: number; body: string }>): Promise<ChildServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'bench', 'plain-server.js')], {
@@ -115,7 +131,19 @@ async function wrap(name: string, child: ChildProcess, baseUrl: string, readyPat
       return clean;
     },
     peakRssMb: () => procStatusMb(pid, 'VmHWM'),
+    cpuMs: () => procCpuMs(pid),
   };
+}
+
+let clockTicksPerS: number | undefined;
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15, in clock ticks). */
+function procCpuMs(pid: number): number {
+  clockTicksPerS ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerS;
 }
 
 function procStatusMb(pid: number, field: string): number {

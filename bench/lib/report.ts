@@ -1,5 +1,5 @@
 // The benchmark's outputs: one Markdown table (median and min–max per figure, goal, met) and the JSON report.
-import { Driver, FIGURES, FigureDef, meets, Recorder, Summary } from './figures';
+import { Driver, FIGURES, FigureDef, meets, Phase, Recorder, Summary } from './figures';
 
 export interface DriverStatus {
   sqlite: 'measured' | 'failed';
@@ -25,6 +25,7 @@ function fmt(unit: string, v: number): string {
   if (unit === '×') return v.toFixed(2);
   if (unit === 'ms') return v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : Math.round(v).toLocaleString('en-US');
   if (unit === 'MB' || unit === 's') return v.toFixed(1);
+  if (unit === '%') return v.toFixed(2);
   return Math.round(v).toLocaleString('en-US');
 }
 
@@ -58,7 +59,8 @@ export function markdownTable(reports: FigureReport[], drivers: DriverStatus, ru
   return lines.join('\n');
 }
 
-export function missingFigures(reports: FigureReport[], drivers: DriverStatus): string[] {
+/** Figures of the phases that ran that have no value (a phase failed part-way). */
+export function missingFigures(reports: FigureReport[], drivers: DriverStatus, phases: Phase[]): string[] {
   const wanted: Driver[] = drivers.postgres === 'skipped' ? ['sqlite'] : ['sqlite', 'postgres'];
-  return reports.flatMap((r) => wanted.filter((d) => r[d] === null).map((d) => `${d} ${r.key}`));
+  return reports.filter((r) => phases.includes(r.phase)).flatMap((r) => wanted.filter((d) => r[d] === null).map((d) => `${d} ${r.key}`));
 }

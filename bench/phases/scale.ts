@@ -1,6 +1,6 @@
 // Figures 2 and 3: devnet-stats over a month of traffic, and the hourly rollups (one big hour, a 30-day catch-up
 // measured for event-loop delay while a poller keeps calling /health, an idempotent second run).
-import { HOUR_MS, hourStart } from '../../src/metrics/rollup-math';
+import { HOUR_MS, hourStart } from '../../src/traffic/time';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -9,10 +9,11 @@ import type { DataSource } from 'typeorm';
 import type * as AppFactory from '../../src/app.factory';
 import type * as DataSourceOptions from '../../src/database/data-source-options';
 import type * as Migrate from '../../src/database/migrate';
-import type * as Rollup from '../../src/metrics/rollup.service';
-import type * as Scheduler from '../../src/metrics/rollup.scheduler';
+import type * as Rollup from '../../src/traffic/rollup.service';
+import type * as Scheduler from '../../src/traffic/rollup.scheduler';
 import { newDatabase } from '../lib/database';
-import { Driver, Recorder } from '../lib/figures';
+import { PhaseContext } from '../lib/phase';
+import { Recorder } from '../lib/figures';
 import { CountingClient, poll } from '../lib/http';
 import { closedLoop } from '../lib/load';
 import { AppEntry, ChildServer, ROOT, startApp } from '../lib/processes';
@@ -22,20 +23,16 @@ const DAY_MS = 24 * HOUR_MS;
 /** devnet-stats caches its answer this long (DEVNET_STATS_CACHE_MS); waiting past it makes the next GET uncached. */
 const STATS_CACHE_WAIT_MS = 2_100;
 
-export interface ScaleOptions {
-  driver: Driver;
-  entry: AppEntry;
-  dir: string;
-  pgServerUrl?: string;
-  runs: number;
-  durationS: number;
+/** The data set: request rows over `days`, users, executions, and the rows of the one hour rolled up alone. */
+export interface ScaleSettings {
   requests: number;
   users: number;
   executions: number;
   days: number;
   hourRequests: number;
-  log(line: string): void;
 }
+
+export type ScaleOptions = PhaseContext & ScaleSettings;
 
 interface DevnetStatsBody {
   data: { traffic: { requestsAllTime: number }; transactions: { allTime: number } };
@@ -49,8 +46,8 @@ function appModules(entry: AppEntry) {
     factory: require(join(root, 'app.factory')) as typeof AppFactory,
     options: require(join(root, 'database', 'data-source-options')) as typeof DataSourceOptions,
     migrate: require(join(root, 'database', 'migrate')) as typeof Migrate,
-    rollup: require(join(root, 'metrics', 'rollup.service')) as typeof Rollup,
-    scheduler: require(join(root, 'metrics', 'rollup.scheduler')) as typeof Scheduler,
+    rollup: require(join(root, 'traffic', 'rollup.service')) as typeof Rollup,
+    scheduler: require(join(root, 'traffic', 'rollup.scheduler')) as typeof Scheduler,
   };
 }
 

@@ -1,9 +1,7 @@
 // Turns chain receipts into execution outcomes: the only path by which an execution becomes confirmed.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { JsonRpcProvider } from 'ethers';
 import { Counter } from 'prom-client';
-import { Brackets, Repository } from 'typeorm';
 import { ErrorCode } from '../common/error-codes';
 import { AppConfig, appConfig } from '../config/app.config';
 import { Execution } from '../executions/execution.entity';
@@ -50,7 +48,6 @@ export class ReceiptWatcherService {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly chain: ChainService,
     private readonly executions: ExecutionsService,
-    @InjectRepository(Execution) private readonly repo: Repository<Execution>,
     prometheus: PrometheusService,
   ) {
     this.results = new Counter({
@@ -90,26 +87,11 @@ export class ReceiptWatcherService {
   }
 
   private async nextBatch(): Promise<{ batch: Execution[]; nextCursor?: { updatedAt: number; id: string } }> {
-    const query = this.repo
-      .createQueryBuilder('e')
-      .where('e.status = :status', { status: 'submitted' })
-      .orderBy('e.updated_at', 'ASC')
-      .addOrderBy('e.id', 'ASC')
-      .limit(this.config.chain.receiptWatchBatch);
-    const cursor = this.cursor;
-    if (cursor) {
-      query.andWhere(
-        new Brackets((q) =>
-          q
-            .where('e.updated_at > :u', { u: cursor.updatedAt })
-            .orWhere(new Brackets((q2) => q2.where('e.updated_at = :u', { u: cursor.updatedAt }).andWhere('e.id > :id', { id: cursor.id }))),
-        ),
-      );
-    }
-    const batch = await query.getMany();
+    const limit = this.config.chain.receiptWatchBatch;
+    const batch = await this.executions.submittedAfter(this.cursor, limit);
     const last = batch[batch.length - 1];
     // A short batch means the end was reached: the next pass starts again from the oldest.
-    const full = batch.length === this.config.chain.receiptWatchBatch && last !== undefined;
+    const full = batch.length === limit && last !== undefined;
     return { batch, nextCursor: full ? { updatedAt: last.updatedAt, id: last.id } : undefined };
   }
 

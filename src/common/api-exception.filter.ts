@@ -1,6 +1,7 @@
 // The one error shape: { ok: false, error: { code, message } }. Nothing a client sends becomes a 500.
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { requestContext } from './request-context';
 import { defaultCodeForStatus, ErrorCode } from './error-codes';
 
 export interface ApiErrorBody {
@@ -45,13 +46,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
     const error = toApiError(exception);
     if (error.status >= 500 && !(exception instanceof HttpException)) {
       // Message and stack only: never the request body or headers.
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     }
-    res.locals.errorCode = error.code;
+    requestContext(http.getRequest<Request>()).errorCode = error.code;
     if (res.headersSent) return;
     res.status(error.status).json({ ok: false, error: { code: error.code, message: error.message } });
   }

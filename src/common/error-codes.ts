@@ -4,6 +4,10 @@ export const ErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   VALIDATION_ERROR: 'VALIDATION_ERROR',
   INVALID_JSON: 'INVALID_JSON',
+  /** JSON nested deeper than 64 arrays/objects (validation would otherwise recurse without bound). */
+  JSON_TOO_DEEP: 'JSON_TOO_DEEP',
+  /** A gzip, deflate or br body that does not decompress. */
+  INVALID_CONTENT_ENCODING: 'INVALID_CONTENT_ENCODING',
   // 401 / 403
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
@@ -15,6 +19,8 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   // 415
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** A Content-Encoding other than identity, gzip, deflate or br. */
+  UNSUPPORTED_CONTENT_ENCODING: 'UNSUPPORTED_CONTENT_ENCODING',
   // 429
   RATE_LIMITED: 'RATE_LIMITED',
   // 5xx

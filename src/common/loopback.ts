@@ -1,4 +1,11 @@
+import { BlockList, isIP } from 'node:net';
 import type { Request } from 'express';
+
+// Parsed addresses, not string prefixes: "127.evil.com" (a forwarded header can say anything) is not an IP at all.
+// BlockList also matches IPv4-mapped IPv6 (::ffff:127.0.0.1, ::ffff:7f00:1) against the IPv4 subnet.
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
 
 /**
  * True for 127.0.0.0/8 and ::1 (also IPv4-mapped). Uses `req.ip`: the socket address, unless TRUST_PROXY makes
@@ -9,5 +16,6 @@ export function isLoopback(req: Pick<Request, 'ip' | 'socket'>): boolean {
 }
 
 export function isLoopbackIp(ip: string): boolean {
-  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+  const family = isIP(ip);
+  return family !== 0 && LOOPBACK.check(ip, family === 4 ? 'ipv4' : 'ipv6');
 }

@@ -13,7 +13,8 @@ export interface AppConfig {
   feeBps: number;
   showExecutionMetrics: boolean;
   sessionTtlS: number;
-  sessionDomain?: string;
+  /** host[:port] values a SIWE message may name (lower case); never the request's Host header. */
+  sessionDomains: string[];
   chain: {
     rpcUrl?: string;
     chainId: number;
@@ -51,7 +52,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     feeBps: env.BLOSSOM_FEE_BPS,
     showExecutionMetrics: env.SHOW_EXECUTION_METRICS || env.VITE_SHOW_EXECUTION_METRICS === true,
     sessionTtlS: env.SESSION_TTL_S,
-    sessionDomain: env.SESSION_DOMAIN,
+    sessionDomains: env.SESSION_DOMAIN ?? [`localhost:${env.PORT}`, `127.0.0.1:${env.PORT}`],
     chain: {
       rpcUrl: env.ETH_RPC_URL,
       chainId: env.CHAIN_ID,

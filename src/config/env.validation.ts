@@ -9,7 +9,6 @@ import {
   IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -42,6 +41,11 @@ function BoolFlag(): PropertyDecorator {
 }
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+const commaList = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** An RFC 3986 authority without user info: DNS name, IPv4 or [IPv6], optional port. */
+const HOST_PORT = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/;
 
 export const DEFAULT_EXECUTION_ADAPTERS = ['uniswap-v3-swap', 'aave-v3-supply', 'aave-v3-withdraw', 'native-transfer'];
 
@@ -76,8 +80,12 @@ export class EnvironmentVariables {
   @IntRange(60, 30 * 86400)
   SESSION_TTL_S = 86400;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(253)
-  SESSION_DOMAIN?: string;
+  // Lower-cased: a host name is case-insensitive, and the verifier compares lower-cased domains.
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : commaList(String(value).toLowerCase())))
+  @IsOptional()
+  @IsString({ each: true })
+  @Matches(HOST_PORT, { each: true, message: 'must be a comma list of host[:port] (e.g. app.example.com,localhost:3001)' })
+  SESSION_DOMAIN?: string[];
 
   @Transform(emptyToUndefined) @IsOptional() @Matches(/^https?:\/\/.+/, { message: 'must be an http(s):// URL (JSON-RPC over HTTP)' })
   ETH_RPC_URL?: string;
@@ -118,11 +126,7 @@ export class EnvironmentVariables {
   @IntRange(10, 3600)
   SIWE_NONCE_TTL_S = 300;
 
-  @Transform(({ value }) =>
-    value === undefined || value === ''
-      ? undefined
-      : String(value).split(',').map((s) => s.trim()).filter(Boolean),
-  )
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : commaList(String(value))))
   @IsOptional()
   @IsString({ each: true })
   @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { each: true, message: 'each adapter must match [a-z0-9-]{1,64}' })

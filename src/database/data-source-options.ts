@@ -3,19 +3,20 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app.config';
+import type { DialectKind } from './dialect';
 import { ENTITIES } from './entities';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import { SafeQueryLogger } from './safe-query-logger';
 
-export type DatabaseKind = 'sqlite' | 'postgres';
-
-export function databaseKind(db: AppConfig['db']): DatabaseKind {
+/** PostgreSQL when TELEMETRY_DB_URL is set, else the SQLite file. */
+export function databaseKind(db: AppConfig['db']): DialectKind {
   return db.url ? 'postgres' : 'sqlite';
 }
 
 export function buildDataSourceOptions(db: AppConfig['db']): DataSourceOptions {
   // The app applies pending migrations itself at start (openDatabase in migrate.ts), under a lock on PostgreSQL.
-  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logging: ['error'] as ('error')[] };
+  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logger: new SafeQueryLogger() };
   if (databaseKind(db) === 'postgres') {
     return {
       ...common,

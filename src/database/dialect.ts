@@ -143,6 +143,17 @@ export class Dialect {
     }
   }
 
+  /**
+   * Connection settings applied once the schema is up to date. SQLite: WAL with synchronous=NORMAL (SQLite's advice
+   * for WAL): commits no longer fsync, checkpoints do. The file cannot be corrupted; only a power loss can undo the
+   * last commits, which a restart re-derives (request-log rows are buffered in memory anyway, confirmations come back
+   * from the receipt watcher). It halves the rollup catch-up (two commits per hour rolled) and speeds every
+   * request-log flush. PostgreSQL: nothing.
+   */
+  async tuneConnection(ds: DataSource): Promise<void> {
+    if (this.kind === 'sqlite') await ds.query('PRAGMA synchronous = NORMAL');
+  }
+
   /** A duplicate key. On PostgreSQL the transaction is aborted after it: prefer `ON CONFLICT` inside transactions. */
   isUniqueViolation(e: unknown): boolean {
     const err = e as { code?: unknown; driverError?: { code?: unknown }; message?: unknown };

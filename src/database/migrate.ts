@@ -14,11 +14,7 @@ export async function openDatabase(options: DataSourceOptions): Promise<DataSour
   const ds = await new DataSource({ ...options, migrationsRun: false }).initialize();
   try {
     await runPendingMigrations(ds);
-    // WAL with synchronous=NORMAL (SQLite's advice for WAL): commits no longer fsync, checkpoints do. The file cannot
-    // be corrupted; only a power loss can undo the last commits, which a restart re-derives (request-log rows are
-    // buffered in memory anyway, confirmations come back from the receipt watcher). It halves the rollup catch-up
-    // (two commits per hour rolled, 1,440 for a 30-day catch-up; README performance) and speeds every request-log flush.
-    if (ds.options.type === 'sqlite') await ds.query('PRAGMA synchronous = NORMAL');
+    await dialectOf(ds).tuneConnection(ds);
   } catch (e) {
     await ds.destroy();
     throw e;

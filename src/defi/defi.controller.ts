@@ -1,6 +1,6 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Ctx, RequestContext } from '../common/request-context';
 import { UsersService } from '../users/users.service';
 import { DefiService } from './defi.service';
 import { AavePositionsQueryDto } from './dto/aave-positions-query.dto';
@@ -17,9 +17,9 @@ export class DefiController {
   @ApiOperation({
     summary: 'Aave v3 account data of an address (bigints as strings); cached per address for AAVE_CACHE_MS',
   })
-  aavePositions(@Query() query: AavePositionsQueryDto, @Res({ passthrough: true }) res: Response) {
+  aavePositions(@Query() query: AavePositionsQueryDto, @Ctx() ctx: RequestContext) {
     // The request logger counts the asked-about wallet as this request's user (hashed, never raw).
-    res.locals.userHash = this.users.hashAddress(query.address);
+    ctx.userHash = this.users.hashAddress(query.address);
     return this.defi.aavePositions(query.address);
   }
 }

@@ -2,6 +2,7 @@
 // so a crowd asking about the same address costs one eth_call per cache period.
 import { BadGatewayException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { Contract, getAddress } from 'ethers';
+import { LRUCache } from 'lru-cache';
 import { apiError, ErrorCode } from '../common/error-codes';
 import { AppConfig, appConfig } from '../config/app.config';
 import { ChainService, RPC_TIMEOUT_MS, withTimeout } from '../chain/chain.service';
@@ -10,14 +11,14 @@ import { AAVE_ACCOUNT_FIELDS, AAVE_POOL_ABI } from './aave-pool.abi';
 /** Bigints as decimal strings (base currency units with 8 decimals; ltv and threshold in bps; health factor 1e18). */
 export type AavePosition = Record<(typeof AAVE_ACCOUNT_FIELDS)[number], string> & { address: string; readAt: string };
 
-/** Bounds the cache's memory whatever addresses clients ask about; the oldest entries go first. */
+/** Bounds the cache's memory whatever addresses clients ask about; the least recently used entries go first. */
 export const AAVE_CACHE_MAX_ENTRIES = 10_000;
 
 @Injectable()
 export class DefiService {
   private readonly pool?: Contract;
-  private readonly cache = new Map<string, { position: AavePosition; expiresAt: number }>();
-  private readonly inFlight = new Map<string, Promise<AavePosition>>();
+  /** fetch() joins concurrent callers to the read already running for an address; a failed read is not kept. */
+  private readonly positions: LRUCache<string, AavePosition, Contract>;
 
   constructor(
     @Inject(appConfig.KEY) private readonly config: AppConfig,
@@ -25,6 +26,13 @@ export class DefiService {
   ) {
     const poolAddress = config.chain.aavePoolAddress;
     if (chain.provider && poolAddress) this.pool = new Contract(poolAddress, AAVE_POOL_ABI, chain.provider);
+    this.positions = new LRUCache<string, AavePosition, Contract>({
+      max: AAVE_CACHE_MAX_ENTRIES,
+      ttl: config.chain.aaveCacheMs,
+      // A read whose entry is evicted by a crowd of other addresses still answers the callers waiting on it.
+      ignoreFetchAbort: true,
+      fetchMethod: (key, _stale, { context: pool }) => this.read(pool, key),
+    });
   }
 
   async aavePositions(address: string): Promise<AavePosition> {
@@ -33,14 +41,13 @@ export class DefiService {
         apiError(ErrorCode.RPC_NOT_CONFIGURED, 'Aave positions need ETH_RPC_URL and AAVE_POOL_ADDRESS to be configured'),
       );
     }
-    const key = address.toLowerCase();
-    const cached = this.cache.get(key);
-    if (cached && cached.expiresAt > Date.now()) return cached.position;
-    const pending = this.inFlight.get(key);
-    if (pending) return pending;
-    const read = this.read(this.pool, key).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, read);
-    return read;
+    // AAVE_CACHE_MS=0 turns the cache off (lru-cache would read a ttl of 0 as "forever"); reads still coalesce.
+    const position = await this.positions.fetch(address.toLowerCase(), {
+      context: this.pool,
+      forceRefresh: this.config.chain.aaveCacheMs === 0,
+    });
+    // read() always resolves to a position or throws.
+    return position as AavePosition;
   }
 
   private async read(pool: Contract, key: string): Promise<AavePosition> {
@@ -57,14 +64,6 @@ export class DefiService {
     }
     const position = { address: getAddress(key), readAt: new Date().toISOString() } as AavePosition;
     AAVE_ACCOUNT_FIELDS.forEach((field, i) => (position[field] = values[i].toString()));
-    this.remember(key, position);
     return position;
-  }
-
-  private remember(key: string, position: AavePosition): void {
-    if (this.config.chain.aaveCacheMs === 0) return;
-    this.cache.delete(key);
-    this.cache.set(key, { position, expiresAt: Date.now() + this.config.chain.aaveCacheMs });
-    if (this.cache.size > AAVE_CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
   }
 }

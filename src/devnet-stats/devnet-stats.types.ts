@@ -1,5 +1,5 @@
-// The public devnet statistics (SPEC §4.5): exactly these keys. Unit amounts are exact decimal strings.
-import { TrafficRunView } from '../telemetry/traffic-runs.service';
+// The public devnet statistics : exactly these keys. Unit amounts are exact decimal strings.
+import { TrafficRunView } from '../traffic/traffic-runs.service';
 
 export interface DevnetStats {
   traffic: {

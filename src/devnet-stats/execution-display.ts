@@ -1,4 +1,4 @@
-// The one rule for showing execution metrics on the dashboard (SPEC §6), as a pure function.
+// The one rule for showing execution metrics on the dashboard, as a pure function.
 
 export const MIN_CONFIRMED_FOR_DISPLAY = 10;
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res, Use
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ActiveSessionGuard } from '../sessions/active-session.guard';
+import { Ctx, RequestContext } from '../common/request-context';
 import { AuthenticatedRequest, SESSION_HEADER } from '../sessions/session-request';
 import { FailExecutionDto } from './dto/fail-execution.dto';
 import { PrepareExecutionDto } from './dto/prepare-execution.dto';
@@ -23,8 +24,8 @@ export class ExecutionsController {
   @UseGuards(ActiveSessionGuard)
   @ApiHeader({ name: SESSION_HEADER, required: true })
   @ApiOperation({ summary: '201 prepared execution, or 200 with the fee quote when validateOnly (nothing stored)' })
-  async prepare(@Body() dto: PrepareExecutionDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
-    const result = await this.executions.prepare(req.auth.user, req.auth.session, dto, res.locals.correlationId as string | undefined);
+  async prepare(@Body() dto: PrepareExecutionDto, @Req() req: AuthenticatedRequest, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const result = await this.executions.prepare(req.auth.user, req.auth.session, dto, ctx.correlationId ?? undefined);
     if (dto.validateOnly) res.status(HttpStatus.OK);
     return result;
   }

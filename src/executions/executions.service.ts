@@ -2,8 +2,9 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, Repository } from 'typeorm';
 import { apiError, ErrorCode } from '../common/error-codes';
+import { dialectOf } from '../database/dialect';
 import { AppConfig, appConfig } from '../config/app.config';
 import { FeesService } from '../fees/fees.service';
 import { computeFeeUnits } from '../fees/fee';
@@ -13,6 +14,7 @@ import { Session } from '../sessions/session.entity';
 import { PrepareExecutionDto } from './dto/prepare-execution.dto';
 import { Execution, ExecutionStatus } from './execution.entity';
 import { TokenTotal } from './token-total.entity';
+import { ExecutionsRepository, TokenTotalRow } from './executions.repository';
 import { findToken, TOKENS, TokenInfo } from './tokens';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -71,12 +73,6 @@ const notFound = () => new NotFoundException(apiError(ErrorCode.EXECUTION_NOT_FO
 const illegal = (from: ExecutionStatus, to: ExecutionStatus) =>
   new ConflictException(apiError(ErrorCode.INVALID_TRANSITION, `An execution cannot go from ${from} to ${to}`));
 
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; driverError?: { code?: string }; message?: string };
-  const code = err.driverError?.code ?? err.code;
-  return code === '23505' || (code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(err.message ?? ''));
-}
-
 @Injectable()
 export class ExecutionsService {
   /**
@@ -91,7 +87,57 @@ export class ExecutionsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly fees: FeesService,
     private readonly events: TelemetryEventsService,
+    private readonly repo: ExecutionsRepository,
   ) {}
+
+  countByStatus(): Promise<Record<ExecutionStatus, number>> {
+    return this.repo.countByStatus();
+  }
+
+  countCreatedSince(since: number): Promise<number> {
+    return this.repo.countCreatedSince(since);
+  }
+
+  feesConfirmedSince(since: number): Promise<Map<string, bigint>> {
+    return this.repo.feesConfirmedSince(since);
+  }
+
+  tokenTotals(): Promise<TokenTotalRow[]> {
+    return this.repo.tokenTotals();
+  }
+
+  countByUser(userIds: readonly number[]): Promise<Map<number, number>> {
+    return this.repo.countByUser(userIds);
+  }
+
+  page(limit: number, offset: number, status?: ExecutionStatus): Promise<{ rows: Record<string, unknown>[]; total: number }> {
+    return this.repo.page(limit, offset, status);
+  }
+
+  /** Submitted executions in (updated_at, id) order after the keyset position `after` (from the oldest without one). */
+  submittedAfter(after: { updatedAt: number; id: string } | undefined, limit: number): Promise<Execution[]> {
+    const query = this.executions
+      .createQueryBuilder('e')
+      .where('e.status = :status', { status: 'submitted' })
+      .orderBy('e.updated_at', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .limit(limit);
+    if (after) {
+      query.andWhere(
+        new Brackets((q) =>
+          q
+            .where('e.updated_at > :u', { u: after.updatedAt })
+            .orWhere(new Brackets((q2) => q2.where('e.updated_at = :u', { u: after.updatedAt }).andWhere('e.id > :id', { id: after.id }))),
+        ),
+      );
+    }
+    return query.getMany();
+  }
+
+  /** The executions a run created (tagged with its id as correlation id), newest first. */
+  findByCorrelationId(correlationId: string): Promise<Execution[]> {
+    return this.executions.find({ where: { correlationId }, order: { createdAt: 'DESC' } });
+  }
 
   preflight(): Preflight {
     const rpc = Boolean(this.config.chain.rpcUrl);
@@ -173,7 +219,7 @@ export class ExecutionsService {
         .execute());
     } catch (e) {
       // A concurrent submit of the same hash for another execution won the unique index.
-      if (isUniqueViolation(e)) throw new ConflictException(apiError(ErrorCode.TX_HASH_IN_USE, 'This transaction hash belongs to another execution'));
+      if (dialectOf(this.dataSource).isUniqueViolation(e)) throw new ConflictException(apiError(ErrorCode.TX_HASH_IN_USE, 'This transaction hash belongs to another execution'));
       throw e;
     }
     if (affected !== 1) throw illegal((await this.ownedBy(user, row.id)).status, 'submitted');

@@ -3,6 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 
 /** A status at most this old is reused; a failure is therefore reported within this time. */
@@ -11,8 +12,12 @@ const PING_TIMEOUT_MS = 1000;
 
 @Injectable()
 export class DatabaseProbe {
-  private last: { up: boolean; at: number } | null = null;
-  private inFlight: Promise<boolean> | null = null;
+  /** One entry: fetch() joins concurrent callers to the ping already running, and keeps its answer for the TTL. */
+  private readonly status = new LRUCache<'database', boolean>({
+    max: 1,
+    ttl: PROBE_TTL_MS,
+    fetchMethod: () => this.ping(),
+  });
 
   constructor(
     private readonly health: HealthCheckService,
@@ -20,25 +25,19 @@ export class DatabaseProbe {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async isUp(now = Date.now()): Promise<boolean> {
+  async isUp(): Promise<boolean> {
     // A closed DataSource is known without asking it.
     if (!this.dataSource.isInitialized) return false;
-    if (this.last && now - this.last.at < PROBE_TTL_MS) return this.last.up;
-    this.inFlight ??= this.ping().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
+    // ping() always resolves to a boolean.
+    return (await this.status.fetch('database')) as boolean;
   }
 
   private async ping(): Promise<boolean> {
-    let up: boolean;
     try {
       await this.health.check([() => this.db.pingCheck('database', { timeout: PING_TIMEOUT_MS })]);
-      up = true;
+      return true;
     } catch {
-      up = false;
+      return false;
     }
-    this.last = { up, at: Date.now() };
-    return up;
   }
 }

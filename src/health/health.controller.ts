@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { AppConfig, appConfig } from '../config/app.config';
 import { databaseKind } from '../database/data-source-options';
-import { RequestLogBuffer } from '../request-log/request-log.buffer';
+import { RequestLogBuffer } from '../traffic/request-log.buffer';
 import { DatabaseProbe } from './database-probe';
 
 @ApiTags('health')
@@ -19,7 +18,6 @@ export class HealthController {
   ) {}
 
   @Get()
-  @SkipThrottle()
   @ApiOperation({ summary: 'Liveness with a database ping (shared, at most 1 s old); 503 when the database does not answer' })
   // Its own body shape (no envelope), so it writes the response itself.
   async check(@Res() res: Response): Promise<void> {

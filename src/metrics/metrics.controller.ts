@@ -1,6 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { PrometheusService } from './prometheus.service';
 
@@ -10,7 +9,6 @@ export class MetricsController {
   constructor(private readonly prometheus: PrometheusService) {}
 
   @Get()
-  @SkipThrottle()
   @ApiOperation({ summary: 'Prometheus exposition of the service’s own counters and latency histograms' })
   @ApiProduces('text/plain')
   // The exposition format, not the JSON envelope: written directly.

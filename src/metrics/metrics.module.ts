@@ -1,14 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
 import { PrometheusService } from './prometheus.service';
-import { RollupScheduler } from './rollup.scheduler';
-import { RollupService } from './rollup.service';
-import { TrafficService } from './traffic.service';
 
-@Global()
+/** The service's own Prometheus registry and GET /metrics; features register their counters on the exported registry. */
 @Module({
   controllers: [MetricsController],
-  providers: [PrometheusService, RollupService, RollupScheduler, TrafficService],
-  exports: [PrometheusService, RollupService, TrafficService],
+  providers: [PrometheusService],
+  exports: [PrometheusService],
 })
 export class MetricsModule {}

@@ -1,5 +1,5 @@
 // Latency summaries for the report and the tools, on the product's one percentile definition (nearest rank).
-import { nearestRank } from '../metrics/percentiles';
+import { nearestRank } from '../traffic/percentiles';
 
 export interface LatencySummary {
   count: number;

@@ -1,15 +1,12 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Execution } from '../executions/execution.entity';
-import { TokenTotal } from '../executions/token-total.entity';
-import { RequestLog } from '../request-log/request-log.entity';
-import { TrafficRun } from '../telemetry/traffic-run.entity';
-import { User } from '../users/user.entity';
+import { ExecutionsModule } from '../executions/executions.module';
+import { TrafficModule } from '../traffic/traffic.module';
+import { UsersModule } from '../users/users.module';
 import { RunReportService } from './run-report.service';
 
-/** Read-only figures for the operator's run report (booted by tools/report through createApplicationContext). */
+/** The operator's run report (booted by tools/report through createApplicationContext): a view over the owners' methods. */
 @Module({
-  imports: [TypeOrmModule.forFeature([TrafficRun, RequestLog, Execution, TokenTotal, User])],
+  imports: [TrafficModule, ExecutionsModule, UsersModule],
   providers: [RunReportService],
   exports: [RunReportService],
 })

@@ -1,13 +1,14 @@
 // One traffic run's figures for `npm run devnet:report`: its tagged request_log rows (or, once those are pruned,
 // the summary the tool stored), the executions it created, and the all-time token totals for context.
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { Execution, ExecutionStatus, EXECUTION_STATUSES } from '../executions/execution.entity';
-import { TokenTotal } from '../executions/token-total.entity';
-import { RequestLog } from '../request-log/request-log.entity';
-import { TrafficRun } from '../telemetry/traffic-run.entity';
-import { User } from '../users/user.entity';
+import { ExecutionsService } from '../executions/executions.service';
+import { countStatus, emptyStatusCounts } from '../traffic/status-counts';
+import { RunRequestRow } from '../traffic/traffic.repository';
+import { TrafficRun } from '../traffic/traffic-run.entity';
+import { TrafficRunsService } from '../traffic/traffic-runs.service';
+import { TrafficService } from '../traffic/traffic.service';
+import { UsersService } from '../users/users.service';
 import { LatencySummary, round2, summarize } from './percentiles';
 
 export interface RouteFigures extends LatencySummary {
@@ -48,54 +49,41 @@ export interface RunReport {
   recentTx: { executionId: string; txHash: string; status: ExecutionStatus; blockNumber: number | null; token: string | null }[];
 }
 
-interface RawRow {
-  ts: number | string;
-  method: string;
-  route: string;
-  status: number;
-  durationMs: number | string;
-  errorCode: string | null;
-  userHash: string | null;
-}
-
 const MINUTE_MS = 60_000;
 const RECENT_TX = 10;
 
 @Injectable()
 export class RunReportService {
   constructor(
-    @InjectRepository(TrafficRun) private readonly runs: Repository<TrafficRun>,
-    @InjectRepository(RequestLog) private readonly requestLog: Repository<RequestLog>,
-    @InjectRepository(Execution) private readonly executions: Repository<Execution>,
-    @InjectRepository(TokenTotal) private readonly tokenTotals: Repository<TokenTotal>,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly runs: TrafficRunsService,
+    private readonly traffic: TrafficService,
+    private readonly executions: ExecutionsService,
+    private readonly users: UsersService,
   ) {}
 
   /** The most recently started run, or null when none is recorded. */
   async latestRunId(): Promise<string | null> {
-    const [run] = await this.runs.find({ order: { startedAt: 'DESC', id: 'DESC' }, take: 1 });
+    const [run] = await this.runs.recent(1);
     return run?.runId ?? null;
   }
 
   /** Null when no run has that id. */
   async build(runId: string): Promise<RunReport | null> {
-    const run = await this.runs.findOneBy({ runId });
+    const run = await this.runs.findByRunId(runId);
     if (!run) return null;
-    const rows = await this.requestLog
-      .createQueryBuilder('r')
-      .select(['r.ts AS "ts"', 'r.method AS "method"', 'r.route AS "route"', 'r.status AS "status"',
-        'r.duration_ms AS "durationMs"', 'r.error_code AS "errorCode"', 'r.user_hash AS "userHash"'])
-      .where('r.run_id = :runId', { runId })
-      .orderBy('r.ts', 'ASC')
-      .getRawMany<RawRow>();
-    const executions = await this.executions.find({ where: { correlationId: runId }, order: { createdAt: 'DESC' } });
+    const [rows, executions, usersAllTime, totals] = await Promise.all([
+      this.traffic.requestsOfRun(runId),
+      this.executions.findByCorrelationId(runId),
+      this.users.count(),
+      this.executions.tokenTotals(),
+    ]);
     return {
       run,
       source: rows.length > 0 ? 'request_log' : 'stored_summary',
       ...requestFigures(rows),
-      usersAllTime: await this.users.count(),
+      usersAllTime,
       ...executionFigures(executions),
-      allTimeTokens: (await this.tokenTotals.find({ order: { token: 'ASC' } })).map((t) => ({
+      allTimeTokens: totals.map((t) => ({
         token: t.token,
         confirmed: t.confirmedCount,
         amountUnits: t.amountUnits.toString(),
@@ -105,34 +93,30 @@ export class RunReportService {
   }
 }
 
-/** Status below 500 is ok: the one definition of success of SPEC §4.5. */
-function requestFigures(rows: RawRow[]): Pick<RunReport, 'requests' | 'routes' | 'perMinute' | 'errors' | 'uniqueUsers'> {
+/** Per-run and per-route figures; status counts by the one rule of status-counts.ts. */
+function requestFigures(rows: RunRequestRow[]): Pick<RunReport, 'requests' | 'routes' | 'perMinute' | 'errors' | 'uniqueUsers'> {
   if (rows.length === 0) return { requests: null, routes: [], perMinute: [], errors: [], uniqueUsers: null };
-  const byRoute = new Map<string, { method: string; route: string; durations: number[]; ok: number; c4: number; c5: number }>();
+  const byRoute = new Map<string, { method: string; route: string; durations: number[]; counts: ReturnType<typeof emptyStatusCounts> }>();
   const errors = new Map<string, ErrorFigure>();
   const minutes = new Map<number, number>();
   const users = new Set<string>();
   const all: number[] = new Array(rows.length);
-  let ok = 0;
-  let c4 = 0;
-  let c5 = 0;
+  const total = emptyStatusCounts();
   rows.forEach((row, i) => {
-    const ms = Number(row.durationMs);
-    const status = Number(row.status);
-    all[i] = ms;
+    all[i] = row.durationMs;
     const key = `${row.method} ${row.route}`;
     let r = byRoute.get(key);
-    if (!r) byRoute.set(key, (r = { method: row.method, route: row.route, durations: [], ok: 0, c4: 0, c5: 0 }));
-    r.durations.push(ms);
-    if (status < 500) { r.ok++; ok++; } else { r.c5++; c5++; }
-    if (status >= 400 && status < 500) { r.c4++; c4++; }
-    if (status >= 400) {
-      const code = row.errorCode ?? `HTTP_${status}`;
-      const e = errors.get(`${code} ${status}`) ?? { code, status, count: 0 };
+    if (!r) byRoute.set(key, (r = { method: row.method, route: row.route, durations: [], counts: emptyStatusCounts() }));
+    r.durations.push(row.durationMs);
+    countStatus(r.counts, row.status);
+    countStatus(total, row.status);
+    if (row.status >= 400) {
+      const code = row.errorCode ?? `HTTP_${row.status}`;
+      const e = errors.get(`${code} ${row.status}`) ?? { code, status: row.status, count: 0 };
       e.count++;
-      errors.set(`${code} ${status}`, e);
+      errors.set(`${code} ${row.status}`, e);
     }
-    const minute = Math.floor(Number(row.ts) / MINUTE_MS) * MINUTE_MS;
+    const minute = Math.floor(row.ts / MINUTE_MS) * MINUTE_MS;
     minutes.set(minute, (minutes.get(minute) ?? 0) + 1);
     if (row.userHash) users.add(row.userHash);
   });
@@ -140,14 +124,14 @@ function requestFigures(rows: RawRow[]): Pick<RunReport, 'requests' | 'routes' |
     method: r.method,
     route: r.route,
     ...rounded(summarize(r.durations)),
-    ok: r.ok,
-    clientErrors: r.c4,
-    serverErrors: r.c5,
-    okPct: pct(r.ok, r.durations.length),
+    ok: r.counts.ok,
+    clientErrors: r.counts.clientErrors,
+    serverErrors: r.counts.serverErrors,
+    okPct: pct(r.counts.ok, r.durations.length),
   }));
   routes.sort((a, b) => b.count - a.count);
   return {
-    requests: { ...rounded(summarize(all)), ok, clientErrors: c4, serverErrors: c5, okPct: pct(ok, rows.length) },
+    requests: { ...rounded(summarize(all)), ok: total.ok, clientErrors: total.clientErrors, serverErrors: total.serverErrors, okPct: pct(total.ok, rows.length) },
     routes,
     perMinute: [...minutes].sort((a, b) => a[0] - b[0]).map(([minute, requests]) => ({ minute, requests })),
     errors: [...errors.values()].sort((a, b) => b.count - a.count),

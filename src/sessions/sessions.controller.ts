@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
+import { Ctx, RequestContext } from '../common/request-context';
 import { CreateSessionDto } from './dto/create-session.dto';
 import { SESSION_HEADER, sessionKeyOf } from './session-request';
 import { SessionsService } from './sessions.service';
@@ -18,18 +19,18 @@ export class SessionsController {
 
   @Post()
   @ApiOperation({ summary: 'Sign in with a signed EIP-4361 message; returns the session id (shown once)' })
-  async create(@Body() dto: CreateSessionDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const { userHash, ...created } = await this.sessions.signIn(dto.message, dto.signature, req.headers.host);
-    res.locals.userHash = userHash;
+  async create(@Body() dto: CreateSessionDto, @Ctx() ctx: RequestContext) {
+    const { userHash, ...created } = await this.sessions.signIn(dto.message, dto.signature);
+    ctx.userHash = userHash;
     return created;
   }
 
   @Get('status')
   @ApiHeader({ name: SESSION_HEADER, required: false })
   @ApiQuery({ name: 'sessionId', required: false })
-  async status(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async status(@Req() req: Request, @Ctx() ctx: RequestContext) {
     const session = await this.sessions.findByKey(sessionKeyOf(req, true));
-    res.locals.userHash = session.user.addressHash;
+    ctx.userHash = session.user.addressHash;
     return this.sessions.view(session);
   }
 
@@ -37,9 +38,9 @@ export class SessionsController {
   @HttpCode(HttpStatus.OK)
   @ApiHeader({ name: SESSION_HEADER, required: true })
   @ApiOperation({ summary: 'Revoke the session; idempotent (revoking again answers the same)' })
-  async revoke(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async revoke(@Req() req: Request, @Ctx() ctx: RequestContext) {
     const session = await this.sessions.findByKey(sessionKeyOf(req));
-    res.locals.userHash = session.user.addressHash;
+    ctx.userHash = session.user.addressHash;
     return this.sessions.revoke(session);
   }
 }

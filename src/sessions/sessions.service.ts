@@ -10,6 +10,8 @@ import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { isSessionKey, newSessionKey, sessionKeyHash } from './session-key';
 import { Session, SessionStatus } from './session.entity';
+import { sessionStatus } from './session-status';
+import { SessionsRepository } from './sessions.repository';
 import { SiweNonce } from './siwe-nonce.entity';
 import { verifySiwe } from './siwe-verifier';
 
@@ -26,11 +28,6 @@ export interface ActiveSession {
   user: User;
 }
 
-export function sessionStatus(session: Pick<Session, 'status' | 'expiresAt'>, now = Date.now()): SessionStatus {
-  if (session.status === 'revoked') return 'revoked';
-  return session.expiresAt <= now ? 'expired' : 'active';
-}
-
 @Injectable()
 export class SessionsService {
   private lastNonceSweep = 0;
@@ -41,7 +38,16 @@ export class SessionsService {
     @InjectRepository(SiweNonce) private readonly nonces: Repository<SiweNonce>,
     private readonly users: UsersService,
     private readonly events: TelemetryEventsService,
+    private readonly repo: SessionsRepository,
   ) {}
+
+  countByStatus(now: number): Promise<Record<SessionStatus, number>> {
+    return this.repo.countByStatus(now);
+  }
+
+  latestStatusByUser(userIds: readonly number[], now: number): Promise<Map<number, SessionStatus>> {
+    return this.repo.latestStatusByUser(userIds, now);
+  }
 
   async issueNonce(now = Date.now()): Promise<{ nonce: string; expiresAt: string }> {
     // Hex is alphanumeric, as EIP-4361 requires; 128 bits cannot be guessed.
@@ -56,9 +62,8 @@ export class SessionsService {
   }
 
   /** Verifies the signed message, consumes its nonce, upserts the user and opens a session. */
-  async signIn(message: string, signature: string, host: string | undefined, now = Date.now()): Promise<{ sessionId: string; expiresAt: string; status: 'active'; userHash: string }> {
-    const domains = this.config.sessionDomain ? [this.config.sessionDomain] : host ? [host] : [];
-    const siwe = verifySiwe(message, signature, { domains, chainId: this.config.chain.chainId, now });
+  async signIn(message: string, signature: string, now = Date.now()): Promise<{ sessionId: string; expiresAt: string; status: 'active'; userHash: string }> {
+    const siwe = verifySiwe(message, signature, { domains: this.config.sessionDomains, chainId: this.config.chain.chainId, now });
     await this.consumeNonce(siwe.nonce, now);
 
     const userHash = this.users.hashAddress(siwe.address);

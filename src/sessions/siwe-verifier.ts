@@ -10,6 +10,7 @@ export const ISSUED_AT_WINDOW_MS = 10 * 60_000;
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
 
 export interface SiweExpectations {
+  /** Lower case: host names compare case-insensitively. */
   domains: string[];
   chainId: number;
   now: number;
@@ -40,7 +41,7 @@ export function verifySiwe(message: string, signature: string, expect: SiweExpec
     throw new BadRequestException(apiError(ErrorCode.INVALID_SIGNATURE, 'The signature must be 0x + 130 hex characters'));
   }
   const siwe = parseSiweMessage(message);
-  if (!expect.domains.includes(siwe.domain)) {
+  if (!expect.domains.includes(siwe.domain.toLowerCase())) {
     throw new UnauthorizedException(apiError(ErrorCode.DOMAIN_MISMATCH, 'The message is for another domain'));
   }
   if (siwe.chainId !== expect.chainId) {

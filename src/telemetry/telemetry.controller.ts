@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminGuard } from '../common/admin.guard';
-import { CreateRunDto } from './dto/create-run.dto';
+import { CreateRunDto } from '../traffic/dto/create-run.dto';
 import { ExecutionsQueryDto, PageQueryDto, RunsQueryDto, TrafficQueryDto } from './dto/telemetry-queries.dto';
 import { TelemetryService } from './telemetry.service';
-import { TrafficRunsService } from './traffic-runs.service';
-import { TrafficSeriesService } from './traffic-series.service';
+import { TrafficRunsService } from '../traffic/traffic-runs.service';
+import { TrafficSeriesService } from '../traffic/traffic-series.service';
 
 @ApiTags('telemetry')
 @Controller('api/telemetry')

@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { ExecutionsModule } from '../executions/executions.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { TrafficModule } from '../traffic/traffic.module';
+import { UsersModule } from '../users/users.module';
 import { TelemetryController } from './telemetry.controller';
 import { TelemetryService } from './telemetry.service';
-import { TrafficRunsService } from './traffic-runs.service';
-import { TrafficSeriesService } from './traffic-series.service';
-import { TrafficRun } from './traffic-run.entity';
 
+/** Admin and public telemetry views over the owners' methods; owns no table. */
 @Module({
-  imports: [TypeOrmModule.forFeature([TrafficRun])],
+  imports: [TrafficModule, UsersModule, SessionsModule, ExecutionsModule],
   controllers: [TelemetryController],
-  providers: [TelemetryService, TrafficRunsService, TrafficSeriesService],
-  exports: [TrafficRunsService],
+  providers: [TelemetryService],
 })
 export class TelemetryModule {}

@@ -4,8 +4,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { AppConfig, appConfig } from '../config/app.config';
-import { Setting } from '../settings/setting.entity';
+import { Setting } from './setting.entity';
 import { User } from './user.entity';
+import { UserCounts, UserRow, UsersRepository } from './users.repository';
 
 export const ADDRESS_HASH_SALT_KEY = 'address_hash_salt';
 
@@ -17,6 +18,7 @@ export class UsersService implements OnModuleInit {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Setting) private readonly settings: Repository<Setting>,
+    private readonly repo: UsersRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -56,5 +58,26 @@ export class UsersService implements OnModuleInit {
 
   findById(id: number): Promise<User | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /** Moves last_seen_at forward to each hash's newest request (request-log writer); unknown hashes are skipped. */
+  touchLastSeen(seen: ReadonlyMap<string, number>): Promise<void> {
+    return this.repo.touchLastSeen(seen);
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  counts(since: number): Promise<UserCounts> {
+    return this.repo.counts(since);
+  }
+
+  page(limit: number, offset: number): Promise<UserRow[]> {
+    return this.repo.page(limit, offset);
+  }
+
+  hashesByIds(ids: readonly number[]): Promise<Map<number, string>> {
+    return this.repo.hashesByIds(ids);
   }
 }

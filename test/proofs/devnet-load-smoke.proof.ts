@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ToolIo } from '../../tools/lib/cli';
 import { LoadResult, runLoad } from '../../tools/lib/engine';
 import { renderReport } from '../../tools/report/render';
-import { RequestLog } from '../../src/request-log/request-log.entity';
+import { RequestLog } from '../../src/traffic/request-log.entity';
 import { RunReportService } from '../../src/reports/run-report.service';
 import { bootTestApp, TestApp } from '../support/app';
 import { proofGate } from '../support/proof';
@@ -44,6 +44,7 @@ describe('devnet load smoke proofs', () => {
       durationS: 10,
       minOk: 99,
       maxP95: 500,
+      maxSignInP95: 2000,
       reportDir: join(dir, 'reports'),
       adminToken: process.env.TELEMETRY_ADMIN_TOKEN,
       progress: 'off',
@@ -56,6 +57,9 @@ describe('devnet load smoke proofs', () => {
     expect(s.http5xx).toBe(0);
     expect(s.durationS).toBeGreaterThanOrEqual(10);
     expect(s.passed).toBe(true);
+    // The verdict judges the reads; sign-in is judged apart, and both add up to the run.
+    expect(s.verdict.reads.passed && s.verdict.signIn.passed).toBe(true);
+    expect(s.verdict.reads.requests + s.verdict.signIn.requests).toBe(s.requests);
     expect(result.exitCode).toBe(0);
     expect(result.registration?.ok).toBe(true);
     const endpoints = s.endpoints.map((e) => e.endpoint);

@@ -5,7 +5,7 @@
 import { stdout } from 'node:process';
 import { DataSource } from 'typeorm';
 import { TokenTotal } from '../../src/executions/token-total.entity';
-import { TrafficRun } from '../../src/telemetry/traffic-run.entity';
+import { TrafficRun } from '../../src/traffic/traffic-run.entity';
 import { User } from '../../src/users/user.entity';
 import { bootTestApp, TestApp } from '../support/app';
 import { proofGate } from '../support/proof';

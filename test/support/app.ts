@@ -4,8 +4,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
+import { freePort } from '../../bench/lib/processes';
 import { createApp } from '../../src/app.factory';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { createTestDatabase, postgresServerUrl, TestDatabase } from './postgres';
@@ -71,8 +71,25 @@ if (typeof afterAll === 'function') {
   afterAll(async () => {
     const all = [...databasesByPath.values()];
     databasesByPath.clear();
-    for (const db of all) await db.drop();
+    // Every database is dropped even if one drop fails; the first failure is reported after.
+    const failed = (await Promise.allSettled(all.map((db) => db.drop()))).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   });
+}
+
+/** Well under jest's testTimeout, so a stuck shutdown is named in the failure instead of a bare hook timeout. */
+const CLOSE_DEADLINE_MS = 20_000;
+
+async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function testDatabaseFor(dbPath: string, owned: boolean): Promise<TestDatabase | undefined> {
@@ -91,16 +108,22 @@ export async function bootTestApp(options: BootOptions = {}): Promise<TestApp> {
   const temp = options.dbPath ? undefined : tempDbPath();
   const dbPath = options.dbPath ?? temp!.dbPath;
   const pg = options.env && 'TELEMETRY_DB_URL' in options.env ? undefined : await testDatabaseFor(dbPath, temp !== undefined);
-  const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ...(pg ? { TELEMETRY_DB_URL: pg.url } : {}), ...options.env }, () =>
+  const removeTemp = async () => {
+    if (!temp) return;
+    rmSync(temp.dir, { recursive: true, force: true });
+    await pg?.drop();
+  };
+  // A listening app runs on its PORT, as in production, so the default SESSION_DOMAIN names the URL clients use.
+  const port = options.listen ? await freePort() : undefined;
+  const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ...(pg ? { TELEMETRY_DB_URL: pg.url } : {}), ...(port ? { PORT: String(port) } : {}), ...options.env }, () =>
     createApp({ logger: ['error', 'warn'] }),
   ).catch(async (e: unknown) => {
-    if (temp) await pg?.drop();
+    await removeTemp();
     throw e;
   });
   let baseUrl = '';
-  if (options.listen) {
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
+  if (port) {
+    await app.listen(port, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${port}`;
   } else {
     await app.init();
@@ -116,10 +139,11 @@ export async function bootTestApp(options: BootOptions = {}): Promise<TestApp> {
     async close() {
       if (closed) return;
       closed = true;
-      await app.close();
-      if (temp) {
-        rmSync(temp.dir, { recursive: true, force: true });
-        await pg?.drop();
+      // The temp files and database go even when the app fails to close, and a close that hangs fails the hook.
+      try {
+        await withDeadline(app.close(), CLOSE_DEADLINE_MS, 'app.close()');
+      } finally {
+        await removeTemp();
       }
     },
   };

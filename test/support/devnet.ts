@@ -1,5 +1,5 @@
-// A real EVM node (ganache, in a child process) on 127.0.0.1 with a funded account, plus a JSON-RPC proxy in front of it
-// that counts calls per method and can be taken down (closed port) or made to hang (timeouts) on demand.
+// A real EVM node (Foundry's anvil, in a child process) on 127.0.0.1 with a funded account, plus a JSON-RPC proxy in
+// front of it that counts calls per method and can be taken down (closed port) or made to hang (timeouts) on demand.
 import { spawn } from 'node:child_process';
 import { JsonRpcProvider, Network, Wallet, parseEther, toQuantity } from 'ethers';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -17,6 +17,19 @@ export interface Devnet {
   /** The funded account, connected to the node (ethers resolves its nonces one by one). */
   wallet: Wallet;
   provider: JsonRpcProvider;
+  /** Mines `blocks` empty blocks at once (whatever the automine setting). */
+  mine(blocks?: number): Promise<void>;
+  /** Automine on (the default: each transaction gets its own block as it arrives) or off (transactions wait in the pool). */
+  setAutomine(on: boolean): Promise<void>;
+  /** Saves the chain state; the id is good for one `revert`. */
+  snapshot(): Promise<string>;
+  /** Rolls the chain back to a snapshot (blocks and balances); false if the id is unknown or used. */
+  revert(id: string): Promise<boolean>;
+  /**
+   * Replaces the newest `depth` blocks with as many new empty blocks: the height stays, the hashes change, and the
+   * transactions of the dropped blocks are gone (no receipt).
+   */
+  reorg(depth: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,19 +40,14 @@ export interface DevnetOptions {
 }
 
 /**
- * Starts ganache (test/support/devnet-node.js) in a child process on 127.0.0.1:0, with eager instamine: a sent
- * transaction is mined before its hash is returned.
+ * Starts anvil (test/support/devnet-node.js) in a child process on 127.0.0.1:0 with automine: a sent transaction is
+ * mined into its own block as soon as it arrives.
  */
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
   const chainId = options.chainId ?? DEVNET_CHAIN_ID;
   const funded = Wallet.createRandom();
   const child = spawn(process.execPath, [join(__dirname, 'devnet-node.js')], {
-    env: {
-      ...process.env,
-      DEVNET_CHAIN_ID: String(chainId),
-      DEVNET_FUNDED_KEY: funded.privateKey,
-      DEVNET_BALANCE_WEI_HEX: toQuantity(parseEther(options.balanceEth ?? '1000')),
-    },
+    env: { ...process.env, DEVNET_CHAIN_ID: String(chainId) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -50,17 +58,35 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   });
   const url = `http://127.0.0.1:${port}`;
   const provider = new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+  const stop = async () => {
+    provider.destroy();
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await provider.send('anvil_setBalance', [funded.address, toQuantity(parseEther(options.balanceEth ?? '1000'))]);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   return {
     url,
     chainId,
     fundedKey: funded.privateKey,
     wallet: new Wallet(funded.privateKey, provider),
     provider,
-    async stop() {
-      provider.destroy();
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+    async mine(blocks = 1) {
+      await provider.send('anvil_mine', [toQuantity(blocks)]);
     },
+    async setAutomine(on) {
+      await provider.send('evm_setAutomine', [on]);
+    },
+    snapshot: () => provider.send('evm_snapshot', []) as Promise<string>,
+    revert: (id) => provider.send('evm_revert', [id]) as Promise<boolean>,
+    async reorg(depth) {
+      await provider.send('anvil_reorg', [depth, []]);
+    },
+    stop,
   };
 }
 

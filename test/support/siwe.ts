@@ -9,11 +9,14 @@ export type HttpTarget = Server | string;
 
 export type AnyWallet = Wallet | HDNodeWallet;
 
-/** The Host a supertest request to an in-process server carries; SIWE messages name it as their domain. */
-export const TEST_HOST = 'bloom.test';
+/**
+ * The default SESSION_DOMAIN's first entry (localhost:PORT) for in-process servers, whose supertest Host is an
+ * ephemeral port; a listening test app runs on its PORT (bootTestApp), so its URL's host is a default entry too.
+ */
+export const TEST_DOMAIN = `localhost:${process.env.PORT || 3001}`;
 
 export function domainOf(target: HttpTarget): string {
-  return typeof target === 'string' ? new URL(target).host : TEST_HOST;
+  return typeof target === 'string' ? new URL(target).host : TEST_DOMAIN;
 }
 
 export async function getNonce(target: HttpTarget): Promise<string> {
@@ -50,10 +53,8 @@ export function siweMessage(fields: MessageFields): string {
   }).prepareMessage();
 }
 
-/** POST /api/session with the Host header the message's domain expects (for in-process servers). */
 export function postSession(target: HttpTarget, body: unknown) {
-  const req = request(target).post('/api/session');
-  return typeof target === 'string' ? req.send(body as object) : req.set('Host', TEST_HOST).send(body as object);
+  return request(target).post('/api/session').send(body as object);
 }
 
 export interface SignedIn {

@@ -1,11 +1,12 @@
 // devnet:exec-batch: n wallets sign in and prepare one execution each; in real mode each execution is backed by a
 // real devnet transfer whose hash is submitted, then the server's receipt watcher confirms or fails it.
-import { defaultPrepareBody, Preflight, parsePreflight, registerRun, RegistrationResult, unreachable, adminHeaders } from '../lib/api';
+import { defaultPrepareBody, Preflight, parsePreflight, unreachable, adminHeaders } from '../lib/api';
 import { EXIT, ToolError, ToolIo } from '../lib/cli';
 import { Headers, HttpClient, apiErrorCode, envelopeData } from '../lib/http';
 import { createLimiter } from '../lib/limiter';
 import { ProgressMode, startProgress } from '../lib/progress';
 import { writeRunJson } from '../lib/report-file';
+import { RegistrationResult, registerRun, runHeaders } from '../lib/traffic-run';
 import { signIn } from '../lib/siwe-client';
 import { RunStats } from '../lib/stats';
 import { endpointTable, errorTable, renderTable } from '../lib/table';
@@ -33,9 +34,19 @@ export interface ExecBatchOptions {
 
 type Outcome = 'validated' | 'prepared' | 'submitted' | 'confirmed' | 'failed' | 'sign-in failed' | 'prepare failed' | 'send failed' | 'submit failed';
 
+/** The server's validateOnly answer: what a dry run validated. */
+interface Quote {
+  action: string;
+  token: string | null;
+  amount: string | null;
+  feeBps: number;
+  feeUnitsQuote: string | null;
+}
+
 interface Item {
   index: number;
   outcome: Outcome;
+  quote?: Quote;
   executionId?: string;
   txHash?: string;
   error?: string;
@@ -55,7 +66,7 @@ export async function runExecBatch(options: ExecBatchOptions): Promise<ExecBatch
   const { io } = options;
   const http = new HttpClient(options.baseUrl, { connections: options.concurrency + 1 });
   const stats = new RunStats();
-  const base: Headers = { 'x-run-id': options.runId };
+  const base: Headers = runHeaders(options.runId);
   const startedAt = Date.now();
   let sender: DevnetSender | undefined;
   try {
@@ -123,6 +134,7 @@ async function prepareAndSend(
   }
   if (options.dryRun) {
     item.outcome = 'validated';
+    item.quote = envelopeData<Quote>(res.body);
     return;
   }
   const executionId = envelopeData<{ executionId: string }>(res.body)?.executionId;
@@ -189,6 +201,11 @@ async function finish(http: HttpClient, options: ExecBatchOptions, stats: RunSta
       ];
   io.out('');
   io.out(`Exec batch ${options.runId} against ${options.baseUrl}: ${options.n} wallets, ${options.dryRun ? 'dry run (validateOnly, nothing stored)' : 'real devnet transfers'}`);
+  const quote = items.find((i) => i.quote)?.quote;
+  if (quote) {
+    io.out(`Validated (per execution): ${quote.action} of ${quote.amount ?? '-'} base units of ${quote.token ?? '-'}, fee ${quote.feeBps} bps, ` +
+      `fee quote ${quote.feeUnitsQuote ?? '-'} base units`);
+  }
   io.out('');
   io.out(renderTable(['Stage', 'Executions'], stages));
   const hashes = items.filter((i) => i.txHash);
@@ -214,12 +231,12 @@ async function finish(http: HttpClient, options: ExecBatchOptions, stats: RunSta
     p99Ms: snapshot.latency.p99,
     http5xx: snapshot.http5xx,
     ...(snapshot.errors[0] ? { topError: snapshot.errors[0].code } : {}),
-    summary: { stages: Object.fromEntries(stages), endpoints: snapshot.endpoints, errors: snapshot.errors, latency: snapshot.latency,
+    summary: { stages: Object.fromEntries(stages), ...(quote ? { quote } : {}), endpoints: snapshot.endpoints, errors: snapshot.errors, latency: snapshot.latency,
       txHashes: hashes.map((i) => i.txHash) },
   }, options.adminToken);
   (registration.ok ? io.out : io.err)(registration.ok ? registration.message : `warning: ${registration.message}`);
   const reportPath = await writeRunJson(options.reportDir, options.runId, { runId: options.runId, kind: 'exec-batch', params: options.params,
-    startedAt: new Date(startedAt).toISOString(), endedAt: new Date(endedAt).toISOString(), stages: Object.fromEntries(stages), items, ...snapshot, registration });
+    startedAt: new Date(startedAt).toISOString(), endedAt: new Date(endedAt).toISOString(), stages: Object.fromEntries(stages), quote, items, ...snapshot, registration });
   io.out(`JSON report: ${reportPath}`);
   if (failures.length > 0) io.err(`${failures.length} of ${options.n} executions did not ${options.dryRun ? 'validate' : 'confirm'} (see the table above).`);
   return { counts, items, registration, reportPath, exitCode: failures.length > 0 || !registration.ok ? EXIT.THRESHOLD : EXIT.OK };

@@ -1,7 +1,7 @@
-// npm run devnet:exec-batch -- [--n=25 --concurrency=5 --dry-run=true|false --token=ETH --amount=<base units>]
+// npm run devnet:exec-batch -- [--n=25 --concurrency=5 --dry-run[=true|false] --token=ETH --amount=<base units>]
 import { InvalidArgumentError, Option } from 'commander';
 import {
-  ToolError, ToolIo, baseUrlOption, booleanFlag, newProgram, positiveInt, processIo, resolveRunId, runIdOption, runTool,
+  ToolError, ToolIo, baseUrlOption, newProgram, parseCommandLine, positiveInt, processIo, resolveRunId, runIdOption, runTool, switchOption,
 } from '../lib/cli';
 import { ProgressMode } from '../lib/progress';
 import { DEFAULT_REPORT_DIR } from '../lib/report-file';
@@ -11,11 +11,11 @@ export const BATCH_CONCURRENCY_CAP = 10;
 const PRIVATE_KEY = /^(0x)?[0-9a-fA-F]{64}$/;
 
 export function parseExecBatchArgs(argv: string[], env: NodeJS.ProcessEnv, io: ToolIo): ExecBatchOptions {
-  const program = newProgram('devnet:exec-batch', 'Wallets sign in and prepare one execution each: validateOnly in a dry run; otherwise a real devnet transfer per execution, submitted and awaited.')
-    .addOption(baseUrlOption(env))
+  const program = newProgram('devnet:exec-batch', 'Wallets sign in and prepare one execution each: validateOnly in a dry run; otherwise a real devnet transfer per execution, submitted and awaited.', io)
+    .addOption(baseUrlOption())
     .addOption(new Option('--n <n>', 'executions (one fresh wallet each)').default(25).argParser(positiveInt('--n')))
     .addOption(new Option('--concurrency <n>', `wallets in flight at most (capped at ${BATCH_CONCURRENCY_CAP})`).default(5).argParser(positiveInt('--concurrency')))
-    .addOption(new Option('--dry-run <bool>', 'true: validateOnly, nothing stored or sent; false: real transactions (needs ETH_RPC_URL and DEVNET_PRIVATE_KEY)').default(true).argParser(booleanFlag('--dry-run')))
+    .addOption(switchOption('--dry-run', 'validateOnly, nothing stored or sent (--dry-run alone = true); --dry-run=false sends real transactions (needs ETH_RPC_URL, DEVNET_PRIVATE_KEY)', true))
     .addOption(new Option('--token <symbol>', 'token symbol from preflight (default: ETH, else the first listed)'))
     .addOption(new Option('--amount <units>', 'amount in integer base units (default: 1/100 of one token)').argParser((raw) => {
       if (!/^[1-9]\d{0,39}$/.test(raw)) throw new InvalidArgumentError(`--amount must be a positive integer of base units, got "${raw}".`);
@@ -24,11 +24,9 @@ export function parseExecBatchArgs(argv: string[], env: NodeJS.ProcessEnv, io: T
     .addOption(runIdOption())
     .addOption(new Option('--wait-s <s>', 'real mode: seconds to wait for confirmations').default(120).argParser(positiveInt('--wait-s')))
     .addOption(new Option('--report-dir <dir>', 'folder for <run-id>.json').default(DEFAULT_REPORT_DIR))
-    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'off']).default('auto'))
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  program.parse(argv, { from: 'user' });
-  const o = program.opts<{ baseUrl: string; n: number; concurrency: number; dryRun: boolean; token?: string; amount?: string;
-    runId: string; waitS: number; reportDir: string; progress: ProgressMode }>();
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'off']).default('auto'));
+  const o = parseCommandLine<{ baseUrl: string; n: number; concurrency: number; dryRun: boolean; token?: string; amount?: string;
+    runId: string; waitS: number; reportDir: string; progress: ProgressMode }>(program, argv, env);
 
   let devnet: ExecBatchOptions['devnet'];
   if (!o.dryRun) {

@@ -1,15 +1,17 @@
 // The one load engine behind `load-test` and `devnet:load`: sign-in of ephemeral wallets, then either one pass of
 // reads per user (load-test) or a time-bound mix (devnet:load), counted per endpoint against documented answers.
 import { Wallet } from 'ethers';
-import { PrepareBody, Preflight, RegistrationResult, defaultPrepareBody, parsePreflight, registerRun, unreachable } from './api';
+import { PrepareBody, Preflight, defaultPrepareBody, parsePreflight, unreachable } from './api';
 import { EXIT, ToolError, ToolIo } from './cli';
 import { Headers, HttpClient, HttpRequest, apiErrorCode } from './http';
 import { createLimiter, runWorkers } from './limiter';
 import { ProgressMode, startProgress } from './progress';
 import { writeRunJson } from './report-file';
+import { RegistrationResult, registerRun, runHeaders } from './traffic-run';
 import { signIn } from './siwe-client';
 import { Expectation, RunStats, StatsSnapshot } from './stats';
 import { correctedTable, endpointTable, errorTable } from './table';
+import { Verdict, judgeRun, verdictLines } from './verdict';
 import { createEphemeralWallets } from './wallets';
 
 export type LoadKind = 'load-test' | 'devnet-load';
@@ -27,6 +29,7 @@ export interface LoadOptions {
   durationS?: number;
   minOk: number;
   maxP95: number;
+  maxSignInP95: number;
   reportDir: string;
   adminToken?: string;
   progress: ProgressMode;
@@ -48,7 +51,7 @@ export interface RunSummary extends StatsSnapshot {
   rps: number;
   users: { requested: number; signedIn: number; signInFailed: number };
   notes: string[];
-  thresholds: { minOk: number; maxP95: number; okPassed: boolean; p95Passed: boolean };
+  verdict: Verdict;
   passed: boolean;
 }
 
@@ -86,7 +89,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const connections = options.readConcurrency + (options.kind === 'load-test' && options.mode === 'full' ? options.execConcurrency : 0);
   const http = new HttpClient(options.baseUrl, { connections });
   const stats = new RunStats();
-  const base: Headers = { 'x-run-id': options.runId };
+  const base: Headers = runHeaders(options.runId);
   const notes: string[] = [];
   const startedAt = Date.now();
   try {
@@ -318,8 +321,7 @@ function buildSummary(
 ): RunSummary {
   const snapshot = stats.snapshot();
   const durationS = Math.max(0.001, (endedAt - startedAt) / 1000);
-  const okPassed = snapshot.okPct >= options.minOk;
-  const p95Passed = snapshot.latency.p95 <= options.maxP95;
+  const verdict = judgeRun(stats, options);
   return {
     runId: options.runId,
     kind: options.kind,
@@ -332,8 +334,8 @@ function buildSummary(
     users,
     notes,
     ...snapshot,
-    thresholds: { minOk: options.minOk, maxP95: options.maxP95, okPassed, p95Passed },
-    passed: okPassed && p95Passed,
+    verdict,
+    passed: verdict.passed,
   };
 }
 
@@ -359,7 +361,7 @@ export function toRegistration(summary: RunSummary, startedAt: number, endedAt: 
       endpoints: summary.endpoints,
       errors: summary.errors,
       latency: summary.latency,
-      thresholds: summary.thresholds,
+      verdict: summary.verdict,
       passed: summary.passed,
     },
   };
@@ -378,7 +380,5 @@ export function printSummary(io: ToolIo, s: RunSummary): void {
   io.out('');
   io.out(errorTable(s.errors));
   io.out('');
-  const ok = `OK% ${s.okPct.toFixed(2)} ${s.thresholds.okPassed ? '≥' : '<'} ${s.thresholds.minOk}`;
-  const p95 = `P95 ${s.latency.p95.toFixed(1)} ms ${s.thresholds.p95Passed ? '≤' : '>'} ${s.thresholds.maxP95}`;
-  io.out(`${s.passed ? 'PASS' : 'FAIL'}: ${ok}, ${p95}`);
+  for (const line of verdictLines(s.verdict)) io.out(line);
 }

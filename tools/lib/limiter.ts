@@ -1,4 +1,10 @@
 // The tools' own concurrency limiter: at most `max` tasks in flight, FIFO for the rest.
+//
+// Why not p-limit: its current line (v7) is ESM-only, which jest's CommonJS runtime (the proof gates import this
+// file) cannot load, and it is not faster where the tools use a limiter (sign-in, and load-test's one pass). Measured
+// once on the 2-core dev machine, 500,000 setImmediate tasks at bound 200, three rounds each, same process: this file
+// 5.4–6.7 s, p-limit 7.3.3 6.0–16.4 s; p-limit 3.1.0 (the last CommonJS line) 12.0–16.4 s against 4.5–8.6 s here.
+// The timed devnet:load mix does not go through a limiter at all: it runs `runWorkers` (closed-loop workers).
 
 export interface Limiter {
   run<T>(task: () => Promise<T>): Promise<T>;

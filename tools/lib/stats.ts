@@ -57,6 +57,14 @@ export function okPercent(ok: number, total: number): number {
   return total === 0 ? 0 : round2((ok / total) * 100);
 }
 
+/** Counts and merged latency of a set of endpoints (a verdict judges groups, not single endpoints). */
+export interface GroupFigures {
+  requests: number;
+  ok: number;
+  okPct: number;
+  p95Ms: number;
+}
+
 export class RunStats {
   private readonly endpoints = new Map<string, EndpointStats>();
   private readonly errors = new Map<string, { count: number; endpoints: Set<string>; statuses: Set<number> }>();
@@ -93,6 +101,19 @@ export class RunStats {
     e.endpoints.add(endpoint);
     e.statuses.add(res.status);
     return false;
+  }
+
+  group(include: (endpoint: string) => boolean): GroupFigures {
+    const merged = new LatencyRecorder();
+    let requests = 0;
+    let ok = 0;
+    for (const [endpoint, s] of this.endpoints) {
+      if (!include(endpoint)) continue;
+      merged.addFrom(s.latency);
+      requests += s.total;
+      ok += s.ok;
+    }
+    return { requests, ok, okPct: okPercent(ok, requests), p95Ms: merged.figures().p95 };
   }
 
   snapshot(): StatsSnapshot {

@@ -1,5 +1,43 @@
-import { ALL_ROUTES } from './metrics-rollup.entity';
-import { figuresFromAggregates, GroupAggregate, groupKey, hourStart, HOUR_MS, RequestSample, ROLLUP_PERCENTILES, rollUpSamples } from './rollup-math';
+import { nearestRank } from './percentiles';
+import { ALL_ROUTES, figuresFromAggregates, GroupAggregate, groupKey, ROLLUP_PERCENTILES, RollupFigures } from './rollup-math';
+import { countStatus, emptyStatusCounts } from './status-counts';
+import { hourStart, HOUR_MS } from './time';
+
+interface RequestSample {
+  route: string;
+  method: string;
+  status: number;
+  durationMs: number;
+  userHash: string | null;
+}
+
+/** The reference definition of a rollup, sample by sample: the database path must give the same figures. */
+function rollUpSamples(samples: RequestSample[]): RollupFigures[] {
+  if (samples.length === 0) return [];
+  const groups = new Map<string, RequestSample[]>();
+  for (const x of samples) groups.set(groupKey(x.method, x.route), [...(groups.get(groupKey(x.method, x.route)) ?? []), x]);
+  const figures = (route: string, method: string, xs: RequestSample[]): RollupFigures => {
+    const counts = emptyStatusCounts();
+    for (const x of xs) countStatus(counts, x.status);
+    const sorted = Float64Array.from(xs.map((x) => x.durationMs)).sort();
+    return {
+      route,
+      method,
+      ...counts,
+      avgMs: xs.reduce((a, x) => a + x.durationMs, 0) / xs.length,
+      p50Ms: nearestRank(sorted, 50)!,
+      p95Ms: nearestRank(sorted, 95)!,
+      p99Ms: nearestRank(sorted, 99)!,
+      maxMs: sorted[sorted.length - 1],
+      uniqueUsers: distinctUsers(xs),
+    };
+  };
+  return [...[...groups.values()].map((xs) => figures(xs[0].route, xs[0].method, xs)), figures(ALL_ROUTES, ALL_ROUTES, samples)];
+}
+
+function distinctUsers(xs: RequestSample[]): number {
+  return new Set(xs.filter((x) => x.userHash !== null).map((x) => x.userHash)).size;
+}
 
 const s = (route: string, status: number, durationMs: number, userHash: string | null = null, method = 'GET'): RequestSample => ({
   route,
@@ -83,19 +121,19 @@ describe('figuresFromAggregates (what the database computes) equals rollUpSample
       const sorted = xs.map((x) => x.durationMs).sort((a, b) => a - b);
       return new Map(ROLLUP_PERCENTILES.map((q) => [Math.floor((sorted.length * q + 99) / 100), sorted[Math.floor((sorted.length * q + 99) / 100) - 1]]));
     };
-    const users = (xs: RequestSample[]) => new Set(xs.filter((x) => x.userHash !== null).map((x) => x.userHash)).size;
-    const groups: GroupAggregate[] = [...byGroup.values()].map((xs) => ({
-      route: xs[0].route,
-      method: xs[0].method,
-      requests: xs.length,
-      ok: xs.filter((x) => x.status < 500).length,
-      clientErrors: xs.filter((x) => x.status >= 400 && x.status < 500).length,
-      serverErrors: xs.filter((x) => x.status >= 500).length,
-      rateLimited: xs.filter((x) => x.status === 429).length,
-      sumMs: xs.reduce((a, x) => a + x.durationMs, 0),
-      maxMs: Math.max(...xs.map((x) => x.durationMs)),
-      uniqueUsers: users(xs),
-    }));
+    const users = distinctUsers;
+    const groups: GroupAggregate[] = [...byGroup.values()].map((xs) => {
+      const counts = emptyStatusCounts();
+      for (const x of xs) countStatus(counts, x.status);
+      return {
+        route: xs[0].route,
+        method: xs[0].method,
+        ...counts,
+        sumMs: xs.reduce((a, x) => a + x.durationMs, 0),
+        maxMs: Math.max(...xs.map((x) => x.durationMs)),
+        uniqueUsers: users(xs),
+      };
+    });
     const groupRanks = new Map([...byGroup].map(([k, xs]) => [k, ranksOf(xs)]));
     return figuresFromAggregates(groups, groupRanks, { uniqueUsers: users(samples), ranks: ranksOf(samples) });
   }

@@ -53,6 +53,10 @@ export class TrafficRunsService {
     return rows.map(toRunView);
   }
 
+  findByRunId(runId: string): Promise<TrafficRun | null> {
+    return this.runs.findOneBy({ runId });
+  }
+
   async record(dto: CreateRunDto): Promise<TrafficRunView & { summary: Record<string, unknown> }> {
     if (dto.endedAt < dto.startedAt) {
       throw new BadRequestException(apiError(ErrorCode.VALIDATION_ERROR, 'endedAt must not be before startedAt'));

@@ -1,4 +1,4 @@
-// Body of POST /api/telemetry/runs: what a load tool measured on its side (SPEC §4.5, brief contract).
+// Body of POST /api/telemetry/runs: what a load tool measured on its side.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';

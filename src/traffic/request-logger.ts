@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { performance } from 'node:perf_hooks';
 import { AppConfig, appConfig } from '../config/app.config';
+import { requestContext } from '../common/request-context';
 import { PrometheusService } from '../metrics/prometheus.service';
 import { UsersService } from '../users/users.service';
 import { routeLabel, validRunId } from './request-fields';
@@ -57,16 +58,17 @@ export class RequestLogger {
     const header = req.headers['x-run-id'];
     const runId = validRunId(header);
     if (runId === null && header !== undefined) this.buffer.recordRunIdRejected();
+    const ctx = requestContext(req);
     this.buffer.push({
       ts,
       method: req.method.slice(0, 8),
       route,
       status,
       durationMs: Math.round(durationMs * 1000) / 1000,
-      userHash: stringOrNull(res.locals.userHash) ?? this.addressHashOf(req),
+      userHash: ctx.userHash || this.addressHashOf(req),
       runId,
-      correlationId: stringOrNull(res.locals.correlationId),
-      errorCode: stringOrNull(res.locals.errorCode)?.slice(0, 64) ?? null,
+      correlationId: ctx.correlationId || null,
+      errorCode: ctx.errorCode?.slice(0, 64) || null,
     });
   }
 
@@ -81,8 +83,4 @@ export class RequestLogger {
 function routePathOf(req: Request): string | undefined {
   const path = (req.route as { path?: unknown } | undefined)?.path;
   return typeof path === 'string' ? path : undefined;
-}
-
-function stringOrNull(v: unknown): string | null {
-  return typeof v === 'string' && v.length > 0 ? v : null;
 }

@@ -1,10 +1,10 @@
 // Owns batching: drains the buffer into request_log by time and by size in multi-row INSERTs, never on the request path.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { Dialect, dialectOf } from '../database/dialect';
+import { UsersService } from '../users/users.service';
 import { RequestLogBuffer } from './request-log.buffer';
-import { pushParams, REQUEST_LOG_COLUMNS, RequestLogRow } from './request-log-row';
+import { RequestLogRow } from './request-log-row';
 import { RequestLogger } from './request-logger';
+import { TrafficRepository } from './traffic.repository';
 
 /** A kill -9 loses at most this much traffic. */
 export const FLUSH_INTERVAL_MS = 250;
@@ -24,15 +24,12 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<boolean> | null = null;
   private lastFailureLog = 0;
-  private readonly dialect: Dialect;
-
   constructor(
     private readonly buffer: RequestLogBuffer,
-    private readonly dataSource: DataSource,
+    private readonly repo: TrafficRepository,
     private readonly requests: RequestLogger,
-  ) {
-    this.dialect = dialectOf(dataSource);
-  }
+    private readonly users: UsersService,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
@@ -73,7 +70,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
 
   private async flushWithRetries(): Promise<void> {
     for (let attempt = 0; attempt < SHUTDOWN_RETRIES && this.buffer.depth > 0; attempt++) {
-      if (!this.dataSource.isInitialized) return;
+      if (!this.repo.isOpen) return;
       if (await this.flush()) continue;
       await sleep(100 * (attempt + 1));
     }
@@ -82,7 +79,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async drain(): Promise<boolean> {
-    while (this.buffer.depth > 0 && this.dataSource.isInitialized) {
+    while (this.buffer.depth > 0 && this.repo.isOpen) {
       const rows = this.buffer.take(MAX_BATCH_ROWS);
       const written = await this.writeBatch(rows);
       this.buffer.recordWritten(written);
@@ -96,7 +93,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /**
-   * Multi-row INSERTs with bound parameters, each statement atomic on its own (autocommit), then users' last_seen_at.
+   * Multi-row INSERTs with bound parameters, each statement atomic on its own (autocommit), then users' last_seen_at (UsersService).
    * Returns how many rows are written: on a failed statement, exactly the rows from it on go back to the buffer, so
    * a retry neither loses nor duplicates a row. No explicit transaction on purpose: TypeORM's SQLite driver runs the
    * whole app on one shared connection, where a BEGIN of ours would nest with (and could be undone by, or break)
@@ -104,15 +101,12 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
    * waits for its lock (measured: SQLITE_BUSY after the 5 s timeout under concurrent writes).
    */
   private async writeBatch(rows: RequestLogRow[]): Promise<number> {
-    const columns = REQUEST_LOG_COLUMNS.map((c) => `"${c}"`).join(', ');
     const seen = new Map<string, number>();
     let written = 0;
     for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
       const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-      const params: unknown[] = [];
-      for (const row of chunk) pushParams(params, row);
       try {
-        await this.dataSource.query(`INSERT INTO "request_log" (${columns}) VALUES ${this.dialect.valuesList(chunk.length, REQUEST_LOG_COLUMNS.length)}`, params);
+        await this.repo.insertRequests(chunk);
       } catch (e) {
         this.logFailure(e, rows.length - written);
         break;
@@ -122,25 +116,8 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
         if (row.userHash !== null && (seen.get(row.userHash) ?? -1) < row.ts) seen.set(row.userHash, row.ts);
       }
     }
-    await this.touchUsers(seen).catch((e: unknown) => this.logFailure(e, 0));
+    await this.users.touchLastSeen(seen).catch((e: unknown) => this.logFailure(e, 0));
     return written;
-  }
-
-  /** last_seen_at = max(existing, newest written request) for users that exist; one statement per chunk. */
-  private async touchUsers(seen: Map<string, number>): Promise<void> {
-    const entries = [...seen];
-    const perStatement = this.dialect.maxRowsPerInsert(2);
-    for (let start = 0; start < entries.length; start += perStatement) {
-      const chunk = entries.slice(start, start + perStatement);
-      const values = chunk.map((_, i) => `(${this.dialect.param(2 * i + 1)}, CAST(${this.dialect.param(2 * i + 2)} AS BIGINT))`).join(',');
-      await this.dataSource.query(
-        `WITH "seen"("h", "ts") AS (VALUES ${values}) ` +
-          `UPDATE "users" SET "last_seen_at" = (SELECT "seen"."ts" FROM "seen" WHERE "seen"."h" = "users"."address_hash") ` +
-          `WHERE "address_hash" IN (SELECT "h" FROM "seen") ` +
-          `AND "last_seen_at" < (SELECT "seen"."ts" FROM "seen" WHERE "seen"."h" = "users"."address_hash")`,
-        chunk.flat(),
-      );
-    }
   }
 
   private logFailure(e: unknown, rows: number): void {

@@ -1,8 +1,8 @@
 // The public hourly traffic series, cached briefly per `hours` so a refreshing dashboard costs one query burst.
 import { Injectable } from '@nestjs/common';
-import { HOUR_MS, hourStart } from '../metrics/rollup-math';
-import { TrafficHour, TrafficService } from '../metrics/traffic.service';
-import { KeyedCoalescingCache } from './coalescing-cache';
+import { HOUR_MS, hourStart } from './time';
+import { TrafficHour, TrafficService } from './traffic.service';
+import { KeyedCoalescingCache } from '../common/coalescing-cache';
 
 export const TRAFFIC_CACHE_MS = 2_000;
 

@@ -1,10 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { EpochMsColumn, Float64Column } from '../database/columns';
 
-/** The route and method of the one all-routes row per hour. */
-export const ALL_ROUTES = '*';
-
-/** One row per (hour, route, method) plus one all-routes row per hour. */
+/** One row per (hour, route, method) plus one all-routes row per hour (route and method ALL_ROUTES). */
 @Entity('metrics_rollup')
 @Index('UQ_metrics_rollup_hour_route_method', ['hourStart', 'route', 'method'], { unique: true })
 export class MetricsRollup {

@@ -1,0 +1,39 @@
+// TypeORM logger for production: a failed query is logged with its SQL and error message, never its bound parameters
+// (nonces, user hashes, the HMAC salt…); successful queries are never logged.
+import { Logger as NestLogger } from '@nestjs/common';
+import type { Logger } from 'typeorm';
+
+// Shorter values would blank out ordinary words and numbers of the message while hiding nothing secret.
+const MIN_REDACTED_LENGTH = 4;
+
+/** Drivers may quote a bad value in the message itself (PostgreSQL: `invalid input syntax for type integer: "…"`). */
+function redact(message: string, parameters: unknown[] | undefined): string {
+  let safe = message;
+  for (const p of parameters ?? []) {
+    if (typeof p !== 'string' && typeof p !== 'number' && typeof p !== 'bigint') continue;
+    const text = String(p);
+    if (text.length >= MIN_REDACTED_LENGTH) safe = safe.split(text).join('<redacted>');
+  }
+  return safe;
+}
+
+export class SafeQueryLogger implements Logger {
+  private readonly logger = new NestLogger('Database');
+
+  logQuery(): void {}
+
+  logQueryError(error: string | Error, query: string, parameters?: unknown[]): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error(`Query failed: ${redact(message, parameters)} — SQL: ${query}`);
+  }
+
+  logQuerySlow(): void {}
+
+  logSchemaBuild(): void {}
+
+  logMigration(): void {}
+
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn(String(message));
+  }
+}

@@ -1,0 +1,40 @@
+// Hand-written queries on sessions: one query a method, named for what it answers.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Dialect, dialectOf, toNumber } from '../database/dialect';
+import { SessionStatus } from './session.entity';
+import { sessionStatusSql } from './session-status';
+
+@Injectable()
+export class SessionsRepository {
+  private readonly dialect: Dialect;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource);
+  }
+
+  /** How many sessions are active, expired and revoked at `now`. */
+  async countByStatus(now: number): Promise<Record<SessionStatus, number>> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${sessionStatusSql('s', this.dialect.param(1))} AS "status", COUNT(*) AS "n" FROM "sessions" "s" GROUP BY 1`,
+      [now],
+    )) as { status: SessionStatus; n: unknown }[];
+    const counts: Record<SessionStatus, number> = { active: 0, expired: 0, revoked: 0 };
+    for (const r of rows) counts[r.status] = toNumber(r.n);
+    return counts;
+  }
+
+  /** The status of each user's latest session at `now` (users without a session are absent). */
+  async latestStatusByUser(userIds: readonly number[], now: number): Promise<Map<number, SessionStatus>> {
+    if (userIds.length === 0) return new Map();
+    const q = this.dialect;
+    const rows = (await this.dataSource.query(
+      `SELECT "s"."user_id" AS "userId", ${sessionStatusSql('s', q.param(1))} AS "status" FROM "sessions" "s" ` +
+        `WHERE "s"."user_id" IN (${q.placeholders(userIds.length, 1)}) AND NOT EXISTS (SELECT 1 FROM "sessions" "t" ` +
+        `WHERE "t"."user_id" = "s"."user_id" AND ("t"."created_at" > "s"."created_at" OR ("t"."created_at" = "s"."created_at" AND "t"."id" > "s"."id")))`,
+      [now, ...userIds],
+    )) as { userId: unknown; status: SessionStatus }[];
+    return new Map(rows.map((r) => [toNumber(r.userId), r.status]));
+  }
+}

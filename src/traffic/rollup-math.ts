@@ -1,0 +1,72 @@
+// Pure rollup math: one hour's database aggregates → one figure set per (route, method) plus all routes.
+import { percentileRank } from './percentiles';
+import { StatusCounts } from './status-counts';
+
+/** The route and method of the one all-routes row per hour. */
+export const ALL_ROUTES = '*';
+
+/** One metrics_rollup row's figures (status counts as the one rule in status-counts.ts defines them). */
+export interface RollupFigures extends StatusCounts {
+  route: string;
+  method: string;
+  avgMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  uniqueUsers: number;
+}
+
+/** The percentiles a rollup row keeps. */
+export const ROLLUP_PERCENTILES = [50, 95, 99] as const;
+
+/** One (route, method) of an hour as the database aggregates it: the figures less what needs the durations, plus their sum. */
+export type GroupAggregate = Omit<RollupFigures, 'avgMs' | 'p50Ms' | 'p95Ms' | 'p99Ms'> & { sumMs: number };
+
+/** Durations of a group picked by 1-based rank in ascending order (the nearest-rank samples). */
+export type DurationsByRank = ReadonlyMap<number, number>;
+
+function pick(ranks: DurationsByRank, n: number, p: number): number {
+  const value = ranks.get(percentileRank(n, p));
+  if (value === undefined) throw new Error(`missing the rank-${percentileRank(n, p)} duration of ${n} samples`);
+  return value;
+}
+
+function withPercentiles(g: GroupAggregate, ranks: DurationsByRank): RollupFigures {
+  const { sumMs, ...counts } = g;
+  return {
+    ...counts,
+    avgMs: sumMs / g.requests,
+    p50Ms: pick(ranks, g.requests, 50),
+    p95Ms: pick(ranks, g.requests, 95),
+    p99Ms: pick(ranks, g.requests, 99),
+  };
+}
+
+/**
+ * One hour's rollup rows from what the database aggregated: per-group counts and nearest-rank
+ * durations, plus the hour's distinct users and ranked durations over all routes. Nothing for an empty hour.
+ */
+export function figuresFromAggregates(
+  groups: readonly GroupAggregate[],
+  groupRanks: ReadonlyMap<string, DurationsByRank>,
+  all: { uniqueUsers: number; ranks: DurationsByRank },
+): RollupFigures[] {
+  if (groups.length === 0) return [];
+  const total: GroupAggregate = { route: ALL_ROUTES, method: ALL_ROUTES, requests: 0, ok: 0, clientErrors: 0, serverErrors: 0, rateLimited: 0, sumMs: 0, maxMs: -Infinity, uniqueUsers: all.uniqueUsers };
+  const rows = groups.map((g) => {
+    total.requests += g.requests;
+    total.ok += g.ok;
+    total.clientErrors += g.clientErrors;
+    total.serverErrors += g.serverErrors;
+    total.rateLimited += g.rateLimited;
+    total.sumMs += g.sumMs;
+    total.maxMs = Math.max(total.maxMs, g.maxMs);
+    return withPercentiles(g, groupRanks.get(groupKey(g.method, g.route)) ?? new Map());
+  });
+  return [...rows, withPercentiles(total, all.ranks)];
+}
+
+export function groupKey(method: string, route: string): string {
+  return `${method} ${route}`;
+}

@@ -1,0 +1,270 @@
+// Every hand-written query on request_log, metrics_rollup and rolled_hours: one query a method, named for what it answers.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Dialect, dialectOf, toNumber } from '../database/dialect';
+import { pushParams, REQUEST_LOG_COLUMNS, RequestLogRow } from './request-log-row';
+import { ALL_ROUTES, GroupAggregate, ROLLUP_PERCENTILES, RollupFigures } from './rollup-math';
+import { STATUS_COUNTS_SQL } from './status-counts';
+import { HOUR_MS } from './time';
+
+const ROLLUP_COLUMNS = [
+  'hour_start', 'route', 'method', 'requests', 'ok', 'client_errors', 'server_errors', 'rate_limited',
+  'avg_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms', 'unique_users',
+] as const;
+
+type Raw = Record<string, unknown>;
+
+/** A ranked duration of one hour (1-based rank in ascending order), per (route, method) or over all routes. */
+export interface RankedDuration {
+  route?: string;
+  method?: string;
+  rank: number;
+  durationMs: number;
+}
+
+/** One request of a traffic run, as the run report reads it. */
+export interface RunRequestRow {
+  ts: number;
+  method: string;
+  route: string;
+  status: number;
+  durationMs: number;
+  errorCode: string | null;
+  userHash: string | null;
+}
+
+@Injectable()
+export class TrafficRepository {
+  private readonly dialect: Dialect;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource);
+  }
+
+  get isOpen(): boolean {
+    return this.dataSource.isInitialized;
+  }
+
+  private p(i: number): string {
+    return this.dialect.param(i);
+  }
+
+  private all<T = Raw>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.dataSource.query(sql, params) as Promise<T[]>;
+  }
+
+  /** One multi-row INSERT (atomic on its own); the caller keeps the batch within the parameter limit. */
+  async insertRequests(rows: readonly RequestLogRow[]): Promise<void> {
+    const params: unknown[] = [];
+    for (const row of rows) pushParams(params, row);
+    const columns = REQUEST_LOG_COLUMNS.map((c) => `"${c}"`).join(', ');
+    await this.dataSource.query(`INSERT INTO "request_log" (${columns}) VALUES ${this.dialect.valuesList(rows.length, REQUEST_LOG_COLUMNS.length)}`, params);
+  }
+
+  /** Raw row counts per hour in [from, to): one pass over the ts index. */
+  async rawCountsByHour(from: number, to: number): Promise<Map<number, number>> {
+    const rows = await this.all(
+      `SELECT "ts" / ${HOUR_MS} AS "h", COUNT(*) AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} GROUP BY "ts" / ${HOUR_MS} ORDER BY 1`,
+      [from, to],
+    );
+    return new Map(rows.map((r) => [toNumber(r.h) * HOUR_MS, toNumber(r.n)]));
+  }
+
+  async rawCountOfHour(hour: number): Promise<number> {
+    const [row] = await this.all(`SELECT COUNT(*) AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)}`, [hour, hour + HOUR_MS]);
+    return toNumber(row?.n);
+  }
+
+  /** Raw row count of each rolled hour before `before`, as it was when rolled. */
+  async rolledCounts(before: number): Promise<Map<number, number>> {
+    const rows = await this.all(`SELECT "hour_start", "requests" FROM "rolled_hours" WHERE "hour_start" < ${this.p(1)}`, [before]);
+    return new Map(rows.map((r) => [toNumber(r.hour_start), toNumber(r.requests)]));
+  }
+
+  /** The raw row count the hour had when rolled; undefined if it is not rolled. */
+  async rolledCountOfHour(hour: number): Promise<number | undefined> {
+    const [row] = await this.all(`SELECT "requests" FROM "rolled_hours" WHERE "hour_start" = ${this.p(1)}`, [hour]);
+    return row === undefined ? undefined : toNumber(row.requests);
+  }
+
+  /** Runs fn unless another replica holds the hour's lock (then undefined). */
+  withHourLock<T>(hour: number, fn: () => Promise<T>): Promise<T | undefined> {
+    return this.dialect.withTryLock(this.dataSource, `bloom-telemetry:rollup:${hour}`, fn);
+  }
+
+  /** Counts, sums, maxima and distinct users per (route, method) of the hour. */
+  async hourGroups(hour: number): Promise<GroupAggregate[]> {
+    const rows = await this.all(
+      `SELECT "route", "method", ${STATUS_COUNTS_SQL}, ` +
+        `SUM("duration_ms") AS "sumMs", MAX("duration_ms") AS "maxMs", COUNT(DISTINCT "user_hash") AS "uniqueUsers" ` +
+        `FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} GROUP BY "route", "method"`,
+      [hour, hour + HOUR_MS],
+    );
+    return rows.map((g) => ({
+      route: String(g.route),
+      method: String(g.method),
+      requests: toNumber(g.requests),
+      ok: toNumber(g.ok),
+      clientErrors: toNumber(g.clientErrors),
+      serverErrors: toNumber(g.serverErrors),
+      rateLimited: toNumber(g.rateLimited),
+      sumMs: toNumber(g.sumMs),
+      maxMs: toNumber(g.maxMs),
+      uniqueUsers: toNumber(g.uniqueUsers),
+    }));
+  }
+
+  /**
+   * Only the nearest-rank durations of the hour (window functions), per (route, method) when `perGroup`, else over
+   * all routes: no raw row is materialised in JS.
+   */
+  async rankedDurations(hour: number, perGroup: boolean): Promise<RankedDuration[]> {
+    const partition = perGroup ? '"route", "method"' : '';
+    const wanted = ROLLUP_PERCENTILES.map((q) => `("n" * ${q} + 99) / 100`).join(', ');
+    const rows = await this.all(
+      `SELECT ${partition ? `${partition}, ` : ''}"rn", "duration_ms" FROM (SELECT ${partition ? `${partition}, ` : ''}"duration_ms", ` +
+        `ROW_NUMBER() OVER (${partition ? `PARTITION BY ${partition} ` : ''}ORDER BY "duration_ms") AS "rn", ` +
+        `COUNT(*) OVER (${partition ? `PARTITION BY ${partition}` : ''}) AS "n" ` +
+        `FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)}) "w" WHERE "rn" IN (${wanted})`,
+      [hour, hour + HOUR_MS],
+    );
+    return rows.map((r) => ({
+      ...(perGroup ? { route: String(r.route), method: String(r.method) } : {}),
+      rank: toNumber(r.rn),
+      durationMs: toNumber(r.duration_ms),
+    }));
+  }
+
+  async distinctUsersOfHour(hour: number): Promise<number> {
+    const [row] = await this.all(`SELECT COUNT(DISTINCT "user_hash") AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)}`, [hour, hour + HOUR_MS]);
+    return toNumber(row?.n);
+  }
+
+  /** Upserts the hour's rollup rows, as few statements as the parameter limit allows (each atomic). */
+  async upsertRollups(hour: number, figures: readonly RollupFigures[]): Promise<void> {
+    const columns = ROLLUP_COLUMNS.map((c) => `"${c}"`).join(', ');
+    const updates = ROLLUP_COLUMNS.slice(3).map((c) => `"${c}" = excluded."${c}"`).join(', ');
+    const perStatement = this.dialect.maxRowsPerInsert(ROLLUP_COLUMNS.length);
+    for (let start = 0; start < figures.length; start += perStatement) {
+      const chunk = figures.slice(start, start + perStatement);
+      const params = chunk.flatMap((f) => [
+        hour, f.route, f.method, f.requests, f.ok, f.clientErrors, f.serverErrors, f.rateLimited,
+        f.avgMs, f.p50Ms, f.p95Ms, f.p99Ms, f.maxMs, f.uniqueUsers,
+      ]);
+      await this.dataSource.query(
+        `INSERT INTO "metrics_rollup" (${columns}) VALUES ${this.dialect.valuesList(chunk.length, ROLLUP_COLUMNS.length)} ` +
+          `ON CONFLICT ("hour_start", "route", "method") DO UPDATE SET ${updates}`,
+        params,
+      );
+    }
+  }
+
+  async rollupKeysOfHour(hour: number): Promise<{ id: number; route: string; method: string }[]> {
+    const rows = await this.all(`SELECT "id", "route", "method" FROM "metrics_rollup" WHERE "hour_start" = ${this.p(1)}`, [hour]);
+    return rows.map((r) => ({ id: toNumber(r.id), route: String(r.route), method: String(r.method) }));
+  }
+
+  async deleteRollups(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(`DELETE FROM "metrics_rollup" WHERE "id" IN (${this.dialect.placeholders(ids.length)})`, [...ids]);
+  }
+
+  async markHourRolled(hour: number, requests: number, now: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO "rolled_hours" ("hour_start", "requests", "rolled_at") VALUES (${this.p(1)}, ${this.p(2)}, ${this.p(3)}) ` +
+        `ON CONFLICT ("hour_start") DO UPDATE SET "requests" = excluded."requests", "rolled_at" = excluded."rolled_at"`,
+      [hour, requests, now],
+    );
+  }
+
+  /** Deletes up to `limit` raw rows of the hour; returns how many. */
+  async deleteRawOfHour(hour: number, limit: number): Promise<number> {
+    const { affected } = await this.dialect.execute(
+      this.dataSource.manager,
+      `DELETE FROM "request_log" WHERE "id" IN (SELECT "id" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} LIMIT ${limit})`,
+      [hour, hour + HOUR_MS],
+    );
+    return affected;
+  }
+
+  /** Start of the newest rolled hour, null before any. */
+  async newestRolledHour(): Promise<number | null> {
+    const [row] = await this.all(`SELECT MAX("hour_start") AS "h" FROM "rolled_hours"`);
+    return row?.h === null || row?.h === undefined ? null : toNumber(row.h);
+  }
+
+  /** Status counts summed over the all-routes rollup rows of hours in [from, to). */
+  async rolledTotals(from: number, to: number): Promise<Raw> {
+    const [row] = await this.all(
+      `SELECT SUM("requests") AS "requests", SUM("ok") AS "ok", SUM("client_errors") AS "clientErrors", ` +
+        `SUM("server_errors") AS "serverErrors", SUM("rate_limited") AS "rateLimited" FROM "metrics_rollup" ` +
+        `WHERE "route" = ${this.p(1)} AND "method" = ${this.p(2)} AND "hour_start" >= ${this.p(3)} AND "hour_start" < ${this.p(4)}`,
+      [ALL_ROUTES, ALL_ROUTES, from, to],
+    );
+    return row ?? {};
+  }
+
+  /** Status counts of the raw rows since `since`. */
+  async rawTotalsSince(since: number): Promise<Raw> {
+    const [row] = await this.all(`SELECT ${STATUS_COUNTS_SQL} FROM "request_log" WHERE "ts" >= ${this.p(1)}`, [since]);
+    return row ?? {};
+  }
+
+  /** The all-routes rollup rows of hours in [from, to), as the series shows them. */
+  rolledHours(from: number, to: number): Promise<Raw[]> {
+    return this.all(
+      `SELECT "hour_start" AS "hourStart", "requests", "ok", "client_errors" AS "clientErrors", "server_errors" AS "serverErrors", ` +
+        `"rate_limited" AS "rateLimited", "avg_ms" AS "avgMs", "max_ms" AS "maxMs", "p50_ms" AS "p50Ms", "p95_ms" AS "p95Ms", ` +
+        `"p99_ms" AS "p99Ms", "unique_users" AS "uniqueUsers" FROM "metrics_rollup" ` +
+        `WHERE "route" = ${this.p(1)} AND "method" = ${this.p(2)} AND "hour_start" >= ${this.p(3)} AND "hour_start" < ${this.p(4)}`,
+      [ALL_ROUTES, ALL_ROUTES, from, to],
+    );
+  }
+
+  /** Per-hour status counts, mean and max duration of the raw rows since `since` (hours not rolled yet). */
+  async rawHoursSince(since: number): Promise<Raw[]> {
+    const rows = await this.all(
+      `SELECT "ts" / ${HOUR_MS} AS "h", ${STATUS_COUNTS_SQL}, AVG("duration_ms") AS "avgMs", MAX("duration_ms") AS "maxMs" ` +
+        `FROM "request_log" WHERE "ts" >= ${this.p(1)} GROUP BY "ts" / ${HOUR_MS}`,
+      [since],
+    );
+    return rows.map((r) => ({ ...r, hourStart: toNumber(r.h) * HOUR_MS }));
+  }
+
+  /** The newest all-routes rollup row: its hour, requests and p95. */
+  async latestRolledHour(): Promise<{ hourStart: number; requests: number; p95Ms: unknown } | null> {
+    const [row] = await this.all(
+      `SELECT "hour_start", "requests", "p95_ms" FROM "metrics_rollup" WHERE "route" = ${this.p(1)} AND "method" = ${this.p(2)} ORDER BY "hour_start" DESC LIMIT 1`,
+      [ALL_ROUTES, ALL_ROUTES],
+    );
+    return row ? { hourStart: toNumber(row.hour_start), requests: toNumber(row.requests), p95Ms: row.p95_ms } : null;
+  }
+
+  /** The most frequent error codes of raw rows since `since` (bounded by the ts index; codes are not in the rollups). */
+  async topErrorCodesSince(since: number, limit: number): Promise<{ code: string; count: number }[]> {
+    const rows = await this.all(
+      `SELECT "error_code" AS "code", COUNT(*) AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "error_code" IS NOT NULL ` +
+        `GROUP BY "error_code" ORDER BY 2 DESC, 1 LIMIT ${this.p(2)}`,
+      [since, limit],
+    );
+    return rows.map((r) => ({ code: String(r.code), count: toNumber(r.n) }));
+  }
+
+  /** The requests tagged with a run id, oldest first. */
+  async requestsOfRun(runId: string): Promise<RunRequestRow[]> {
+    const rows = await this.all(
+      `SELECT "ts", "method", "route", "status", "duration_ms", "error_code", "user_hash" FROM "request_log" WHERE "run_id" = ${this.p(1)} ORDER BY "ts" ASC`,
+      [runId],
+    );
+    return rows.map((r) => ({
+      ts: toNumber(r.ts),
+      method: String(r.method),
+      route: String(r.route),
+      status: toNumber(r.status),
+      durationMs: toNumber(r.duration_ms),
+      errorCode: (r.error_code as string | null) ?? null,
+      userHash: (r.user_hash as string | null) ?? null,
+    }));
+  }
+}

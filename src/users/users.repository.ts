@@ -1,0 +1,87 @@
+// Hand-written queries on users: one query a method, named for what it answers.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Dialect, dialectOf, toNumber } from '../database/dialect';
+
+export interface UserCounts {
+  total: number;
+  /** Seen (any request attributed to them) at or after `since`. */
+  seenSince: number;
+  /** First seen at or after `since`. */
+  newSince: number;
+}
+
+export interface UserRow {
+  id: number;
+  addressHash: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  source: string;
+}
+
+@Injectable()
+export class UsersRepository {
+  private readonly dialect: Dialect;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource);
+  }
+
+  /** last_seen_at = max(existing, given) for the users that exist, one statement per chunk of hashes. */
+  async touchLastSeen(seen: ReadonlyMap<string, number>): Promise<void> {
+    const entries = [...seen];
+    const q = this.dialect;
+    const perStatement = q.maxRowsPerInsert(2);
+    for (let start = 0; start < entries.length; start += perStatement) {
+      const chunk = entries.slice(start, start + perStatement);
+      const values = chunk.map((_, i) => `(${q.param(2 * i + 1)}, CAST(${q.param(2 * i + 2)} AS BIGINT))`).join(',');
+      await this.dataSource.query(
+        `WITH "seen"("h", "ts") AS (VALUES ${values}) ` +
+          `UPDATE "users" SET "last_seen_at" = (SELECT "seen"."ts" FROM "seen" WHERE "seen"."h" = "users"."address_hash") ` +
+          `WHERE "address_hash" IN (SELECT "h" FROM "seen") ` +
+          `AND "last_seen_at" < (SELECT "seen"."ts" FROM "seen" WHERE "seen"."h" = "users"."address_hash")`,
+        chunk.flat(),
+      );
+    }
+  }
+
+  /** All users, those seen since `since`, and those first seen since: indexed counts. */
+  async counts(since: number): Promise<UserCounts> {
+    const q = this.dialect;
+    const [row] = (await this.dataSource.query(
+      `SELECT COUNT(*) AS "n", ` +
+        `(SELECT COUNT(*) FROM "users" WHERE "last_seen_at" >= ${q.param(1)}) AS "seen", ` +
+        `(SELECT COUNT(*) FROM "users" WHERE "first_seen_at" >= ${q.param(2)}) AS "new" FROM "users"`,
+      [since, since],
+    )) as Record<string, unknown>[];
+    return { total: toNumber(row?.n), seenSince: toNumber(row?.seen), newSince: toNumber(row?.new) };
+  }
+
+  /** A page of users, most recently seen first. */
+  async page(limit: number, offset: number): Promise<UserRow[]> {
+    const q = this.dialect;
+    const rows = (await this.dataSource.query(
+      `SELECT "id", "address_hash", "first_seen_at", "last_seen_at", "source" FROM "users" ` +
+        `ORDER BY "last_seen_at" DESC, "id" DESC LIMIT ${q.param(1)} OFFSET ${q.param(2)}`,
+      [limit, offset],
+    )) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: toNumber(r.id),
+      addressHash: String(r.address_hash),
+      firstSeenAt: toNumber(r.first_seen_at),
+      lastSeenAt: toNumber(r.last_seen_at),
+      source: String(r.source),
+    }));
+  }
+
+  /** The address hash of each of these user ids. */
+  async hashesByIds(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT "id", "address_hash" FROM "users" WHERE "id" IN (${this.dialect.placeholders(ids.length)})`,
+      [...ids],
+    )) as Record<string, unknown>[];
+    return new Map(rows.map((r) => [toNumber(r.id), String(r.address_hash)]));
+  }
+}

@@ -1,0 +1,47 @@
+// A failed query is logged with its SQL and the error, never with its bound parameters.
+import { bootTestApp, TestApp } from './support/app';
+
+const SECRET = 'nonce-b7f3c1d9e2a84f60';
+
+describe('database query logging', () => {
+  let t: TestApp;
+  let written: string[];
+  let spies: jest.SpyInstance[];
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  afterAll(() => t.close());
+
+  beforeEach(() => {
+    written = [];
+    const capture = (chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    };
+    spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  });
+  afterEach(() => spies.forEach((s) => s.mockRestore()));
+
+  it('logs a failed query with its SQL and message but not the parameter value', async () => {
+    const failing = t.dataSource.createQueryBuilder().select('t.secret').from('no_such_table', 't').where('t.secret = :secret', { secret: SECRET });
+    await expect(failing.getRawMany()).rejects.toThrow(/no_such_table/);
+    const log = written.join('');
+    expect(log).toMatch(/Query failed: .*no_such_table/);
+    expect(log).toMatch(/SQL: SELECT .*no_such_table/);
+    expect(log).not.toContain(SECRET);
+  });
+
+  it('redacts a parameter value that the driver quotes in its error message', async () => {
+    // PostgreSQL quotes the offending value of a bad cast; SQLite has no such error, so the message is handed in directly.
+    const logger = t.dataSource.logger;
+    logger.logQueryError(new Error(`invalid input syntax for type integer: "${SECRET}"`), 'SELECT $1::int', [SECRET]);
+    const log = written.join('');
+    expect(log).toContain('invalid input syntax for type integer: "<redacted>"');
+    expect(log).not.toContain(SECRET);
+  });
+
+  it('never logs successful queries', async () => {
+    await t.dataSource.createQueryBuilder().select('u.id').from('users', 'u').where('u.address_hash = :h', { h: SECRET }).getRawMany();
+    expect(written.join('')).toBe('');
+  });
+});
