@@ -7,6 +7,7 @@ import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../bench/lib/processes';
 import { tempDbPath } from './support/app';
+import { SQLITE_MIGRATIONS } from '../src/database/migrations/sqlite';
 
 const MAIN = join(__dirname, '..', 'src', 'main.ts');
 const START_TIMEOUT_MS = 60_000;
@@ -72,9 +73,9 @@ describe('server process', () => {
     expect(starts).toHaveLength(1);
     expect(starts[0]).toMatchObject({
       level: 'info',
-      start: { port, driver: 'sqlite', database: dbPath, migrationsApplied: [expect.any(String), expect.any(String)] },
+      start: { port, driver: 'sqlite', database: dbPath, migrationsApplied: SQLITE_MIGRATIONS.map((m) => m.name) },
     });
-    expect(starts[0].msg).toBe(`Bloom Telemetry ${(starts[0].start as { version: string }).version} listening on http://localhost:${port} (sqlite ${dbPath}, 2 migration(s) applied)`);
+    expect(starts[0].msg).toBe(`Bloom Telemetry ${(starts[0].start as { version: string }).version} listening on http://localhost:${port} (sqlite ${dbPath}, ${SQLITE_MIGRATIONS.length} migration(s) applied)`);
     // No module, route or "successfully started" lines, and no request lines (the request log is the database's).
     const contexts = records.map((r) => r.context);
     for (const noisy of ['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']) expect(contexts).not.toContain(noisy);
