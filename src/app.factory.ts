@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { bodyParserErrorMiddleware } from './common/body-parser-errors';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
+import { ResponseEnvelopeAdapter } from './common/response-envelope.adapter';
 import { jsonDepthMiddleware } from './common/json-depth';
 import { ServiceLogger } from './logging/service-logger';
 import { RATE_LIMITED_RESPONSE } from './openapi/api-responses';
@@ -27,7 +28,7 @@ export interface CreateAppOptions {
 
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const production = options.logger === undefined;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ResponseEnvelopeAdapter(), {
     bodyParser: false,
     ...(production ? { bufferLogs: true, autoFlushLogs: false } : { logger: options.logger }),
     abortOnError: false,

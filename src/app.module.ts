@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ChainModule } from './chain/chain.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
-import { ResponseEnvelopeInterceptor } from './common/response-envelope.interceptor';
 import { createValidationPipe } from './common/validation.pipe';
 import { appConfig } from './config/app.config';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -48,7 +47,6 @@ import { UsersModule } from './users/users.module';
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
-    { provide: APP_INTERCEPTOR, useClass: ResponseEnvelopeInterceptor },
   ],
 })
 export class AppModule {}

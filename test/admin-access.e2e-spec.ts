@@ -7,6 +7,7 @@ import request from 'supertest';
 import { configureApp } from '../src/app.factory';
 import { AppModule } from '../src/app.module';
 import { AdminGuard } from '../src/common/admin.guard';
+import { ResponseEnvelopeAdapter } from '../src/common/response-envelope.adapter';
 import { isLoopback, isLoopbackIp } from '../src/common/loopback';
 import { rmSync } from 'node:fs';
 import { tempDbPath, withEnv } from './support/app';
@@ -30,7 +31,7 @@ async function boot(env: Record<string, string | undefined>) {
   const server = postgresServerUrl();
   const pg = server ? await createTestDatabase(server) : undefined;
   const app = await withEnv({ TELEMETRY_DB_PATH: dbPath, ...(pg ? { TELEMETRY_DB_URL: pg.url } : {}), RATE_LIMIT_PER_MIN: '0', ...env }, () =>
-    NestFactory.create<NestExpressApplication>(ProbeModule, { bodyParser: false, logger: ['error'] }),
+    NestFactory.create<NestExpressApplication>(ProbeModule, new ResponseEnvelopeAdapter(), { bodyParser: false, logger: ['error'] }),
   );
   configureApp(app);
   await app.init();

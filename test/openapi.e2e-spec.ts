@@ -112,6 +112,7 @@ describe('OpenAPI document', () => {
       'GET /api/telemetry/summary',
       'GET /api/telemetry/users',
       'POST /api/telemetry/runs',
+      'POST /api/telemetry/runs/{runId}/finish',
     ]);
     expect(secured('session')).toEqual(expect.arrayContaining(['POST /api/execute/prepare', 'POST /api/execute/{id}/submit', 'POST /api/execute/{id}/fail']));
   });

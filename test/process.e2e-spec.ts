@@ -73,7 +73,6 @@ describe('server process', () => {
     expect(starts).toHaveLength(1);
     expect(starts[0]).toMatchObject({
       level: 'info',
-      // A fresh database: every migration of the history, by name, in order.
       start: { port, driver: 'sqlite', database: dbPath, migrationsApplied: SQLITE_MIGRATIONS.map((m) => m.name) },
     });
     expect(starts[0].msg).toBe(`Bloom Telemetry ${(starts[0].start as { version: string }).version} listening on http://localhost:${port} (sqlite ${dbPath}, ${SQLITE_MIGRATIONS.length} migration(s) applied)`);

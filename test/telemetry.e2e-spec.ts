@@ -123,7 +123,7 @@ describe('telemetry endpoints', () => {
       expect(JSON.stringify(listed.body)).not.toContain(String(stored.key_hash));
       expect(listed.body.data.find((r: { runId: string }) => r.runId === runId)).toEqual({
         runId, kind: 'devnet-load', params: { users: 10 }, open: true, startedAt: expect.any(String), endedAt: null,
-        requests: null, okPct: null, p50Ms: null, p95Ms: null, p99Ms: null, http5xx: null, topError: null,
+        requests: null, okPct: null, p50Ms: null, p95Ms: null, p99Ms: null, http5xx: null, topError: null, verdict: null, dryRun: false,
       });
       const dup = await open({ runId: 'run-1', kind: 'load-test' }).expect(409);
       expect(dup.body.error.code).toBe('RUN_ALREADY_EXISTS');

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { BlockList, isIP } from 'node:net';
 import type { Request } from 'express';
 
@@ -15,7 +16,16 @@ export function isLoopback(req: Pick<Request, 'ip' | 'socket'>): boolean {
   return isLoopbackIp(req.ip ?? req.socket?.remoteAddress ?? '');
 }
 
+// BlockList.check builds a SocketAddress per call (~8 µs); the rate limiter asks for every request, mostly about the
+// same few clients, so answers are remembered per address string (bounded: a scan from many addresses evicts itself).
+const answers = new LRUCache<string, boolean>({ max: 10_000 });
+
 export function isLoopbackIp(ip: string): boolean {
-  const family = isIP(ip);
-  return family !== 0 && LOOPBACK.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+  let answer = answers.get(ip);
+  if (answer === undefined) {
+    const family = isIP(ip);
+    answer = family !== 0 && LOOPBACK.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+    answers.set(ip, answer);
+  }
+  return answer;
 }

@@ -1,6 +1,6 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { RawResponse } from '../common/response-envelope.interceptor';
+import type { Response } from 'express';
 import { PrometheusService } from './prometheus.service';
 
 @ApiTags('health')
@@ -9,12 +9,11 @@ export class MetricsController {
   constructor(private readonly prometheus: PrometheusService) {}
 
   @Get()
-  @RawResponse()
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus exposition of the service’s own counters and latency histograms' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
-  exposition(): Promise<string> {
-    return this.prometheus.exposition();
+  // The exposition format, not the JSON envelope: written directly.
+  async exposition(@Res() res: Response): Promise<void> {
+    res.type('text/plain; version=0.0.4; charset=utf-8').send(await this.prometheus.exposition());
   }
 }

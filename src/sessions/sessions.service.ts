@@ -9,6 +9,7 @@ import { TelemetryEventsService } from '../telemetry-events/telemetry-events.ser
 import { User, UserSource } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { isSessionKey, newSessionKey, sessionKeyHash } from './session-key';
+import { SessionCache, SessionWithUser } from './session-cache';
 import { Session, SessionStatus } from './session.entity';
 import { sessionStatus } from './session-status';
 import { SessionsRepository } from './sessions.repository';
@@ -31,6 +32,7 @@ export interface ActiveSession {
 @Injectable()
 export class SessionsService {
   private lastNonceSweep = 0;
+  private readonly cache = new SessionCache();
 
   constructor(
     @Inject(appConfig.KEY) private readonly config: AppConfig,
@@ -102,9 +104,24 @@ export class SessionsService {
   async findByKey(key: string | undefined): Promise<Session & { user: User }> {
     if (!key) throw new HttpException(apiError(ErrorCode.SESSION_REQUIRED, 'Send the session id in header x-session-id'), HttpStatus.BAD_REQUEST);
     if (!isSessionKey(key)) throw new HttpException(apiError(ErrorCode.INVALID_SESSION_ID, 'A session id is 0x + 64 hex characters'), HttpStatus.BAD_REQUEST);
-    const session = await this.sessions.findOne({ where: { keyHash: sessionKeyHash(key) }, relations: { user: true } });
-    if (!session?.user) throw new NotFoundException(apiError(ErrorCode.SESSION_NOT_FOUND, 'No such session'));
-    return session as Session & { user: User };
+    const session = await this.lookup(key);
+    if (!session) throw new NotFoundException(apiError(ErrorCode.SESSION_NOT_FOUND, 'No such session'));
+    return session;
+  }
+
+  /** The session a key names, with its user, or null; from the session cache when it is there. */
+  private async lookup(key: string): Promise<SessionWithUser | null> {
+    const keyHash = sessionKeyHash(key);
+    try {
+      return await this.cache.get(keyHash, async () => {
+        const session = await this.sessions.findOne({ where: { keyHash }, relations: { user: true } });
+        if (!session?.user) throw new SessionNotFound();
+        return session as SessionWithUser;
+      });
+    } catch (e) {
+      if (e instanceof SessionNotFound) return null;
+      throw e;
+    }
   }
 
   view(session: Session, now = Date.now()): SessionView {
@@ -119,6 +136,8 @@ export class SessionsService {
       .set({ status: 'revoked', revokedAt: now })
       .where('id = :id AND status <> :revoked', { id: session.id, revoked: 'revoked' })
       .execute();
+    // After the UPDATE, so no load that read the row before it can be kept.
+    this.cache.delete(session.keyHash);
     return { status: 'revoked' };
   }
 
@@ -126,11 +145,14 @@ export class SessionsService {
   async requireActive(key: string | undefined, now = Date.now()): Promise<ActiveSession> {
     if (!key) throw new UnauthorizedException(apiError(ErrorCode.SESSION_REQUIRED, 'This endpoint needs an active session in header x-session-id'));
     if (!isSessionKey(key)) throw new UnauthorizedException(apiError(ErrorCode.INVALID_SESSION_ID, 'A session id is 0x + 64 hex characters'));
-    const session = await this.sessions.findOne({ where: { keyHash: sessionKeyHash(key) }, relations: { user: true } });
-    if (!session?.user) throw new UnauthorizedException(apiError(ErrorCode.SESSION_NOT_FOUND, 'No such session'));
+    const session = await this.lookup(key);
+    if (!session) throw new UnauthorizedException(apiError(ErrorCode.SESSION_NOT_FOUND, 'No such session'));
     const status = sessionStatus(session, now);
     if (status === 'revoked') throw new UnauthorizedException(apiError(ErrorCode.SESSION_REVOKED, 'The session has been revoked'));
     if (status === 'expired') throw new UnauthorizedException(apiError(ErrorCode.SESSION_EXPIRED, 'The session has expired; sign in again'));
     return { session, user: session.user };
   }
 }
+
+/** An unknown key. Not cached: a flood of made-up keys would otherwise evict real sessions. */
+class SessionNotFound extends Error {}

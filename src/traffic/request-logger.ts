@@ -30,21 +30,16 @@ export class RequestLogger {
 
   /**
    * Plain Express middleware, mounted before the body parser so that 400 INVALID_JSON and 413 are recorded too.
-   * 'finish' fires once the response is handed to the OS; 'close' alone means the client aborted. Either way the
-   * request is recorded exactly once.
+   * A response emits 'close' exactly once, whether it finished (writableFinished) or the client went away first, so
+   * one listener records every request exactly once.
    */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
     const ts = Date.now();
     const started = performance.now();
-    let recorded = false;
     this.inFlight++;
-    const record = () => {
-      if (recorded) return;
-      recorded = true;
+    res.once('close', () => {
       this.record(req, res, ts, performance.now() - started);
-    };
-    res.once('finish', record);
-    res.once('close', record);
+    });
     next();
   };
 

@@ -1,5 +1,5 @@
 import { nearestRank } from './percentiles';
-import { ALL_ROUTES, figuresFromAggregates, GroupAggregate, groupKey, ROLLUP_PERCENTILES, RollupFigures } from './rollup-math';
+import { ALL_ROUTES, figuresFromAggregates, GroupAggregate, groupKey, mergeSorted, ROLLUP_PERCENTILES, RollupFigures, rollupRanks, sortedDurations } from './rollup-math';
 import { countStatus, emptyStatusCounts } from './status-counts';
 import { hourStart, HOUR_MS } from './time';
 
@@ -171,5 +171,22 @@ describe('figuresFromAggregates (what the database computes) equals rollUpSample
       expect(row.p95Ms).toBeLessThanOrEqual(row.p99Ms);
       expect(row.p99Ms).toBeLessThanOrEqual(row.maxMs);
     }
+  });
+});
+
+describe('durations from the database list', () => {
+  it('parses a comma-separated list (as group_concat and string_agg print it) and sorts it ascending', () => {
+    expect([...sortedDurations('12.5,0.001,3,1e-05,100000.125')]).toEqual([0.00001, 0.001, 3, 12.5, 100000.125]);
+    expect([...sortedDurations('7')]).toEqual([7]);
+  });
+
+  it('keeps the nearest ranks of p50, p95 and p99: ranks 1 of 1, and 5, 10, 10 of 10', () => {
+    expect(rollupRanks([4])).toEqual(new Map([[1, 4]]));
+    const ten = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(rollupRanks(ten)).toEqual(new Map([[5, 5], [10, 10]]));
+  });
+
+  it('merges ascending runs into one', () => {
+    expect([...mergeSorted([Float64Array.from([1, 5]), Float64Array.from([]), Float64Array.from([2, 3, 9])])]).toEqual([1, 2, 3, 5, 9]);
   });
 });

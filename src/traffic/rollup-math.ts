@@ -70,6 +70,31 @@ export function figuresFromAggregates(
   return [...rows, withPercentiles(total, all.ranks)];
 }
 
+/** A group's durations from the database's comma-separated list of numbers, sorted ascending. */
+export function sortedDurations(list: string): Float64Array {
+  // The list is valid JSON once bracketed; JSON.parse reads 100,000 numbers ~6× faster than split() and Number().
+  return new Float64Array(JSON.parse(`[${list}]`) as number[]).sort();
+}
+
+/** The nearest-rank durations a rollup row keeps, from all of a group's durations sorted ascending (n ≥ 1). */
+export function rollupRanks(sorted: ArrayLike<number>): DurationsByRank {
+  return new Map(ROLLUP_PERCENTILES.map((p) => {
+    const rank = percentileRank(sorted.length, p);
+    return [rank, sorted[rank - 1]];
+  }));
+}
+
+/** Several ascending runs of durations as one ascending run. */
+export function mergeSorted(runs: readonly Float64Array[]): Float64Array {
+  const all = new Float64Array(runs.reduce((n, r) => n + r.length, 0));
+  let offset = 0;
+  for (const r of runs) {
+    all.set(r, offset);
+    offset += r.length;
+  }
+  return all.sort();
+}
+
 export function groupKey(method: string, route: string): string {
   return `${method} ${route}`;
 }

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Dialect, dialectOf, toNumber } from '../database/dialect';
 import { pushParams, REQUEST_LOG_COLUMNS, RequestLogRow } from './request-log-row';
-import { ALL_ROUTES, GroupAggregate, ROLLUP_PERCENTILES, RollupFigures } from './rollup-math';
+import { ALL_ROUTES, GroupAggregate, RollupFigures } from './rollup-math';
 import { STATUS_COUNTS_SQL } from './status-counts';
 import { HOUR_MS, MINUTE_MS } from './time';
 
@@ -18,12 +18,15 @@ const RUN_REQUESTS_SQL = `SUM(CASE WHEN "run_id" IS NOT NULL THEN 1 ELSE 0 END) 
 
 type Raw = Record<string, unknown>;
 
-/** A ranked duration of one hour (1-based rank in ascending order), per (route, method) or over all routes. */
-export interface RankedDuration {
-  route?: string;
-  method?: string;
-  rank: number;
-  durationMs: number;
+/** One (hour, route, method) as the database aggregates it, with its durations as a comma-separated list. */
+export interface HourGroup extends GroupAggregate {
+  hourStart: number;
+  durations: string;
+}
+
+/** One rollup row: its hour and figures. */
+export interface HourFigures extends RollupFigures {
+  hourStart: number;
 }
 
 /** One request of a traffic run, as the run report reads it. */
@@ -83,37 +86,32 @@ export class TrafficRepository {
     return new Map(rows.map((r) => [toNumber(r.h) * HOUR_MS, toNumber(r.n)]));
   }
 
-  async rawCountOfHour(hour: number): Promise<number> {
-    const [row] = await this.all(`SELECT COUNT(*) AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)}`, [hour, hour + HOUR_MS]);
-    return toNumber(row?.n);
-  }
-
   /** Raw row count of each rolled hour before `before`, as it was when rolled. */
   async rolledCounts(before: number): Promise<Map<number, number>> {
     const rows = await this.all(`SELECT "hour_start", "requests" FROM "rolled_hours" WHERE "hour_start" < ${this.p(1)}`, [before]);
     return new Map(rows.map((r) => [toNumber(r.hour_start), toNumber(r.requests)]));
   }
 
-  /** The raw row count the hour had when rolled; undefined if it is not rolled. */
-  async rolledCountOfHour(hour: number): Promise<number | undefined> {
-    const [row] = await this.all(`SELECT "requests" FROM "rolled_hours" WHERE "hour_start" = ${this.p(1)}`, [hour]);
-    return row === undefined ? undefined : toNumber(row.requests);
+  /** Runs fn unless another replica is rolling up right now (then undefined). */
+  withRollupLock<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    return this.dialect.withTryLock(this.dataSource, 'bloom-telemetry:rollup', fn);
   }
 
-  /** Runs fn unless another replica holds the hour's lock (then undefined). */
-  withHourLock<T>(hour: number, fn: () => Promise<T>): Promise<T | undefined> {
-    return this.dialect.withTryLock(this.dataSource, `bloom-telemetry:rollup:${hour}`, fn);
-  }
-
-  /** Counts, sums, maxima and distinct users per (route, method) of the hour. */
-  async hourGroups(hour: number): Promise<GroupAggregate[]> {
+  /**
+   * Per (hour, route, method) of [from, to): counts, sum, maximum, distinct users, and every duration as one
+   * comma-separated string, so the percentiles are picked in JS from a single pass (one GROUP BY for many hours
+   * instead of window functions per hour). Durations are stored to 3 decimals, which both databases print exactly.
+   */
+  async hourGroups(from: number, to: number): Promise<HourGroup[]> {
+    const durations = this.dialect.isPostgres ? `string_agg("duration_ms"::text, ',')` : `group_concat("duration_ms")`;
     const rows = await this.all(
-      `SELECT "route", "method", ${STATUS_COUNTS_SQL}, ${RUN_REQUESTS_SQL}, ` +
-        `SUM("duration_ms") AS "sumMs", MAX("duration_ms") AS "maxMs", COUNT(DISTINCT "user_hash") AS "uniqueUsers" ` +
-        `FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} GROUP BY "route", "method"`,
-      [hour, hour + HOUR_MS],
+      `SELECT "ts" / ${HOUR_MS} AS "h", "route", "method", ${STATUS_COUNTS_SQL}, ${RUN_REQUESTS_SQL}, SUM("duration_ms") AS "sumMs", ` +
+        `MAX("duration_ms") AS "maxMs", COUNT(DISTINCT "user_hash") AS "uniqueUsers", ${durations} AS "durations" ` +
+        `FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} GROUP BY "ts" / ${HOUR_MS}, "route", "method"`,
+      [from, to],
     );
     return rows.map((g) => ({
+      hourStart: toNumber(g.h) * HOUR_MS,
       route: String(g.route),
       method: String(g.method),
       requests: toNumber(g.requests),
@@ -125,44 +123,28 @@ export class TrafficRepository {
       maxMs: toNumber(g.maxMs),
       uniqueUsers: toNumber(g.uniqueUsers),
       runRequests: toNumber(g.runRequests),
+      durations: String(g.durations),
     }));
   }
 
-  /**
-   * Only the nearest-rank durations of the hour (window functions), per (route, method) when `perGroup`, else over
-   * all routes: no raw row is materialised in JS.
-   */
-  async rankedDurations(hour: number, perGroup: boolean): Promise<RankedDuration[]> {
-    const partition = perGroup ? '"route", "method"' : '';
-    const wanted = ROLLUP_PERCENTILES.map((q) => `("n" * ${q} + 99) / 100`).join(', ');
+  /** Distinct users of each hour of [from, to) that has rows. */
+  async distinctUsersByHour(from: number, to: number): Promise<Map<number, number>> {
     const rows = await this.all(
-      `SELECT ${partition ? `${partition}, ` : ''}"rn", "duration_ms" FROM (SELECT ${partition ? `${partition}, ` : ''}"duration_ms", ` +
-        `ROW_NUMBER() OVER (${partition ? `PARTITION BY ${partition} ` : ''}ORDER BY "duration_ms") AS "rn", ` +
-        `COUNT(*) OVER (${partition ? `PARTITION BY ${partition}` : ''}) AS "n" ` +
-        `FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)}) "w" WHERE "rn" IN (${wanted})`,
-      [hour, hour + HOUR_MS],
+      `SELECT "ts" / ${HOUR_MS} AS "h", COUNT(DISTINCT "user_hash") AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} GROUP BY "ts" / ${HOUR_MS}`,
+      [from, to],
     );
-    return rows.map((r) => ({
-      ...(perGroup ? { route: String(r.route), method: String(r.method) } : {}),
-      rank: toNumber(r.rn),
-      durationMs: toNumber(r.duration_ms),
-    }));
+    return new Map(rows.map((r) => [toNumber(r.h) * HOUR_MS, toNumber(r.n)]));
   }
 
-  async distinctUsersOfHour(hour: number): Promise<number> {
-    const [row] = await this.all(`SELECT COUNT(DISTINCT "user_hash") AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)}`, [hour, hour + HOUR_MS]);
-    return toNumber(row?.n);
-  }
-
-  /** Upserts the hour's rollup rows, as few statements as the parameter limit allows (each atomic). */
-  async upsertRollups(hour: number, figures: readonly RollupFigures[]): Promise<void> {
+  /** Upserts rollup rows, as few statements as the parameter limit allows (each atomic). */
+  async upsertRollups(figures: readonly HourFigures[]): Promise<void> {
     const columns = ROLLUP_COLUMNS.map((c) => `"${c}"`).join(', ');
     const updates = ROLLUP_COLUMNS.slice(3).map((c) => `"${c}" = excluded."${c}"`).join(', ');
     const perStatement = this.dialect.maxRowsPerInsert(ROLLUP_COLUMNS.length);
     for (let start = 0; start < figures.length; start += perStatement) {
       const chunk = figures.slice(start, start + perStatement);
       const params = chunk.flatMap((f) => [
-        hour, f.route, f.method, f.requests, f.ok, f.clientErrors, f.serverErrors, f.rateLimited,
+        f.hourStart, f.route, f.method, f.requests, f.ok, f.clientErrors, f.serverErrors, f.rateLimited,
         f.avgMs, f.p50Ms, f.p95Ms, f.p99Ms, f.maxMs, f.uniqueUsers, f.runRequests,
       ]);
       await this.dataSource.query(
@@ -173,9 +155,9 @@ export class TrafficRepository {
     }
   }
 
-  async rollupKeysOfHour(hour: number): Promise<{ id: number; route: string; method: string }[]> {
-    const rows = await this.all(`SELECT "id", "route", "method" FROM "metrics_rollup" WHERE "hour_start" = ${this.p(1)}`, [hour]);
-    return rows.map((r) => ({ id: toNumber(r.id), route: String(r.route), method: String(r.method) }));
+  async rollupKeysOfHours(from: number, to: number): Promise<{ id: number; hourStart: number; route: string; method: string }[]> {
+    const rows = await this.all(`SELECT "id", "hour_start", "route", "method" FROM "metrics_rollup" WHERE "hour_start" >= ${this.p(1)} AND "hour_start" < ${this.p(2)}`, [from, to]);
+    return rows.map((r) => ({ id: toNumber(r.id), hourStart: toNumber(r.hour_start), route: String(r.route), method: String(r.method) }));
   }
 
   async deleteRollups(ids: readonly number[]): Promise<void> {
@@ -183,12 +165,18 @@ export class TrafficRepository {
     await this.dataSource.query(`DELETE FROM "metrics_rollup" WHERE "id" IN (${this.dialect.placeholders(ids.length)})`, [...ids]);
   }
 
-  async markHourRolled(hour: number, requests: number, now: number): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO "rolled_hours" ("hour_start", "requests", "rolled_at") VALUES (${this.p(1)}, ${this.p(2)}, ${this.p(3)}) ` +
-        `ON CONFLICT ("hour_start") DO UPDATE SET "requests" = excluded."requests", "rolled_at" = excluded."rolled_at"`,
-      [hour, requests, now],
-    );
+  /** Marks each hour rolled with the raw row count it had (`requests` by hour start). */
+  async markHoursRolled(requests: ReadonlyMap<number, number>, now: number): Promise<void> {
+    const rows = [...requests].map(([hour, n]) => [hour, n, now]);
+    const perStatement = this.dialect.maxRowsPerInsert(3);
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const chunk = rows.slice(start, start + perStatement);
+      await this.dataSource.query(
+        `INSERT INTO "rolled_hours" ("hour_start", "requests", "rolled_at") VALUES ${this.dialect.valuesList(chunk.length, 3)} ` +
+          `ON CONFLICT ("hour_start") DO UPDATE SET "requests" = excluded."requests", "rolled_at" = excluded."rolled_at"`,
+        chunk.flat(),
+      );
+    }
   }
 
   /** Deletes up to `limit` raw rows of the hour; returns how many. */
