@@ -10,6 +10,7 @@ import { TrafficRun } from '../src/traffic/traffic-run.entity';
 import { User } from '../src/users/user.entity';
 import { readiness, renderReport } from '../tools/report/render';
 import { bootTestApp, TestApp } from './support/app';
+import { RollupScheduler } from '../src/traffic/rollup.scheduler';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 
@@ -29,7 +30,10 @@ describe('run report (RunReportService + renderer)', () => {
   let users: Repository<User>;
 
   beforeAll(async () => {
-    app = await bootTestApp();
+    // The seeded hours are months old: with the default retention a roll-up would prune them mid-suite. The start-up
+    // catch-up is awaited too, so it cannot roll (and prune) the rows seeded below.
+    app = await bootTestApp({ env: { REQUEST_LOG_RETENTION_HOURS: '8760' } });
+    await app.app.get(RollupScheduler).startup;
     sut = app.app.get(RunReportService);
     users = app.dataSource.getRepository(User);
     const ds = app.dataSource;

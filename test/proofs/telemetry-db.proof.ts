@@ -32,7 +32,9 @@ afterAll(async () => {
 });
 
 /** The duplicate-key error names the table.column on SQLite and the unique index on PostgreSQL. */
-const duplicate = (table: string, column: string) => new RegExp(`${table}\\.${column}|"UQ_${table}_${column}"`);
+/** SQLite names the columns (`t.a, t.b`), PostgreSQL the constraint (`"UQ_t_a_b"`). */
+const duplicate = (table: string, ...columns: string[]) =>
+  new RegExp(`${columns.map((c) => `${table}\\.${c}`).join(', ')}|"UQ_${table}_${columns.join('_')}"`);
 
 /** Insert, read back, update, delete: the generic life of one row. */
 async function crud<T extends object>(entity: new () => T, row: Partial<T>, change: Partial<T>, key: Partial<T>): Promise<void> {
@@ -91,7 +93,7 @@ gate.check('traffic_runs: CRUD', () =>
 
 gate.check('settings: CRUD', () => crud(Setting, { key: 'k', value: 'v' }, { value: 'w' }, { key: 'k' }));
 
-gate.check('unique constraints reject duplicates (users.address_hash, sessions.key_hash, executions.tx_hash, traffic_runs.run_id)', async () => {
+gate.check('unique constraints reject duplicates (users.address_hash, sessions.key_hash, executions (user_id, tx_hash), traffic_runs.run_id)', async () => {
   const users = ds.getRepository(User);
   await users.insert({ addressHash: 'e'.repeat(64), firstSeenAt: now, lastSeenAt: now });
   await expect(users.insert({ addressHash: 'e'.repeat(64), firstSeenAt: now, lastSeenAt: now })).rejects.toThrow(duplicate('users', 'address_hash'));
@@ -101,7 +103,7 @@ gate.check('unique constraints reject duplicates (users.address_hash, sessions.k
   await expect(ds.getRepository(Session).insert({ ...session })).rejects.toThrow(duplicate('sessions', 'key_hash'));
   const exec = (id: string) => ({ id, userId: user.id, action: 'a', feeBps: 25, status: 'submitted' as const, txHash: '0x' + '1'.repeat(64), createdAt: now, updatedAt: now });
   await ds.getRepository(Execution).insert(exec('00000000-0000-4000-8000-0000000000a1'));
-  await expect(ds.getRepository(Execution).insert(exec('00000000-0000-4000-8000-0000000000a2'))).rejects.toThrow(duplicate('executions', 'tx_hash'));
+  await expect(ds.getRepository(Execution).insert(exec('00000000-0000-4000-8000-0000000000a2'))).rejects.toThrow(duplicate('executions', 'user_id', 'tx_hash'));
   const run = { runId: 'dup', kind: 'load-test' as const, params: {}, startedAt: now, endedAt: now, requests: 0, okPct: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, http5xx: 0, summary: {} };
   await ds.getRepository(TrafficRun).insert({ ...run });
   await expect(ds.getRepository(TrafficRun).insert({ ...run })).rejects.toThrow(duplicate('traffic_runs', 'run_id'));
