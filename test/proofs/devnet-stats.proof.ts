@@ -1,4 +1,4 @@
-// Proof gate `prove:devnet:stats` (SPEC §8): the executions/token_totals schema, non-negative statistics, and the
+// Proof gate `prove:devnet:stats`: the executions/token_totals schema, non-negative statistics, and the
 // fee bps range 10–50 with start-up refusing anything else. Without BASE_URL it boots the real AppModule on a temporary
 // database and port; with BASE_URL the HTTP checks target that server (the database checks use the local app).
 import request from 'supertest';
