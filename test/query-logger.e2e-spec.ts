@@ -40,6 +40,15 @@ describe('database query logging', () => {
     expect(log).not.toContain(SECRET);
   });
 
+  it('logs the head of a very long statement, not all of it', async () => {
+    const sql = `INSERT INTO "request_log" ("ts") VALUES ${Array.from({ length: 2_000 }, () => '(?)').join(', ')}`;
+    t.dataSource.logger.logQueryError(new Error('SQLITE_BUSY: database is locked'), sql, []);
+    const line = written.join('');
+    expect(line).toContain('SQL: INSERT INTO "request_log"');
+    expect(line).toContain(`… (${sql.length} characters)`);
+    expect(line.length).toBeLessThan(1_000);
+  });
+
   it('never logs successful queries', async () => {
     await t.dataSource.createQueryBuilder().select('u.id').from('users', 'u').where('u.address_hash = :h', { h: SECRET }).getRawMany();
     expect(written.join('')).toBe('');

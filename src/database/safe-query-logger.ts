@@ -3,6 +3,9 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import type { Logger } from 'typeorm';
 
+// A failed multi-row insert of the request-log writer is ~10,000 placeholders long: the head names the statement.
+const MAX_LOGGED_SQL = 500;
+
 // Shorter values would blank out ordinary words and numbers of the message while hiding nothing secret.
 const MIN_REDACTED_LENGTH = 4;
 
@@ -17,6 +20,10 @@ function redact(message: string, parameters: unknown[] | undefined): string {
   return safe;
 }
 
+function shortened(sql: string): string {
+  return sql.length <= MAX_LOGGED_SQL ? sql : `${sql.slice(0, MAX_LOGGED_SQL)}… (${sql.length} characters)`;
+}
+
 export class SafeQueryLogger implements Logger {
   private readonly logger = new NestLogger('Database');
 
@@ -24,7 +31,7 @@ export class SafeQueryLogger implements Logger {
 
   logQueryError(error: string | Error, query: string, parameters?: unknown[]): void {
     const message = error instanceof Error ? error.message : String(error);
-    this.logger.error(`Query failed: ${redact(message, parameters)} — SQL: ${query}`);
+    this.logger.error(`Query failed: ${redact(message, parameters)} — SQL: ${shortened(query)}`);
   }
 
   logQuerySlow(): void {}
