@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { DevnetStatsService } from '../src/devnet-stats/devnet-stats.service';
+import { DevnetStats } from '../src/devnet-stats/devnet-stats.types';
+import { ExecutionsService } from '../src/executions/executions.service';
 import { Execution, ExecutionStatus } from '../src/executions/execution.entity';
 import { TokenTotal } from '../src/executions/token-total.entity';
 import { RollupScheduler } from '../src/traffic/rollup.scheduler';
@@ -171,6 +173,52 @@ describe('devnet-stats on an empty database, then with the database down', () =>
       expect(down.body).toEqual({ ok: false, error: { code: 'DATABASE_UNAVAILABLE', message: expect.any(String) } });
     } finally {
       await t.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('devnet-stats while confirmations land', () => {
+  it('never shows a confirmation by halves: confirmed count, volume and fees always agree', async () => {
+    const t = await bootTestApp({ env: { REQUEST_LOG_ENABLED: 'false', SHOW_EXECUTION_METRICS: 'true', BLOSSOM_FEE_BPS: String(FEE_BPS) } });
+    try {
+      const now = Date.now();
+      const [user] = await t.dataSource.getRepository(User).save([{ addressHash: 'c'.repeat(64), firstSeenAt: now, lastSeenAt: now, source: 'siwe', notes: null }]);
+      const amount = 1_000_000_007n;
+      const ids: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const id = randomUUID();
+        ids.push(id);
+        await t.dataSource.getRepository(Execution).insert({
+          id, userId: user.id, sessionId: null, correlationId: null, action: 'native-transfer', token: 'ETH', amountUnits: amount,
+          feeBps: FEE_BPS, feeUnits: null, status: 'submitted', txHash: `0x${i.toString(16).padStart(64, '0')}`, blockNumber: null,
+          errorCode: null, errorMessage: null, latencyMs: null, createdAt: now - HOUR, updatedAt: now - HOUR,
+        });
+      }
+      const executions = t.app.get(ExecutionsService);
+      const stats = t.app.get(DevnetStatsService);
+      const seen: DevnetStats[] = [];
+      // Each confirmation runs while uncached computations read the same tables, as the dashboard's poll and the
+      // receipt watcher do; every answer must be one moment of the ledger.
+      for (const [i, id] of ids.entries()) {
+        let landed = false;
+        const confirm = executions.confirmFromReceipt(id, { txHash: `0x${i.toString(16).padStart(64, '0')}`, blockNumber: 1 }, now).finally(() => (landed = true));
+        while (!landed) seen.push(...(await Promise.all([stats.compute(Date.now()), stats.compute(Date.now())])));
+        await confirm;
+      }
+      seen.push(await stats.compute(Date.now()));
+      for (const s of seen) {
+        const confirmed = s.transactions.successCount;
+        const eth = s.amountExecuted.byToken.find((v) => v.token === 'ETH');
+        const fee = s.feesCollected.byToken.find((f) => f.token === 'ETH');
+        expect({ confirmed, volume: eth?.totalUnits ?? '0', fees: fee?.totalFeeUnits ?? '0' }).toEqual({
+          confirmed,
+          volume: String(BigInt(confirmed) * amount),
+          fees: String(BigInt(confirmed) * ((amount * BigInt(FEE_BPS)) / 10_000n)),
+        });
+      }
+      expect(seen[seen.length - 1].transactions.successCount).toBe(ids.length);
+    } finally {
+      await t.close();
     }
   });
 });

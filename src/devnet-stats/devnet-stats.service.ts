@@ -41,16 +41,14 @@ export class DevnetStatsService {
   async compute(now: number): Promise<DevnetStats> {
     const dayAgo = now - DAY_MS;
     const rolledUntil = await this.traffic.rolledUntil();
-    const [allTime, last24h, users, byStatus, created24h, totals, fees24h, recentRuns] = await Promise.all([
+    const [allTime, last24h, users, ledger, recentRuns] = await Promise.all([
       this.traffic.totals(0, rolledUntil),
       this.traffic.totals(last24hStart(now), rolledUntil),
       this.users.counts(dayAgo),
-      this.executions.countByStatus(),
-      this.executions.countCreatedSince(dayAgo),
-      this.executions.tokenTotals(),
-      this.executions.feesConfirmedSince(dayAgo),
+      this.executions.ledgerFigures(dayAgo),
       this.runs.recent(RECENT_RUNS),
     ]);
+    const { byStatus, createdSince: created24h, tokenTotals: totals, feesConfirmedSince: fees24h } = ledger;
 
     const allExecutions = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
     const tokens = orderByTokenList(

@@ -20,6 +20,14 @@ export interface TokenTotalRow {
   feeUnits: bigint;
 }
 
+/** The ledger's figures read together, so that they agree with each other (see ExecutionsService.ledgerFigures). */
+export interface LedgerFigures {
+  byStatus: Record<ExecutionStatus, number>;
+  createdSince: number;
+  tokenTotals: TokenTotalRow[];
+  feesConfirmedSince: Map<string, bigint>;
+}
+
 @Injectable()
 export class ExecutionsRepository {
   private readonly logger = new Logger(ExecutionsRepository.name);
@@ -29,28 +37,30 @@ export class ExecutionsRepository {
     this.dialect = dialectOf(dataSource);
   }
 
-  private all(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
-    return this.dataSource.query(sql, params) as Promise<Record<string, unknown>[]>;
+  /** Runs a read on `manager` (a caller's transaction) or, without one, on the pool. */
+  private all(sql: string, params: unknown[] = [], manager?: EntityManager): Promise<Record<string, unknown>[]> {
+    return (manager ?? this.dataSource).query(sql, params) as Promise<Record<string, unknown>[]>;
   }
 
   /** How many executions are in each status (every status present, 0 when none). */
-  async countByStatus(): Promise<Record<ExecutionStatus, number>> {
-    const rows = await this.all(`SELECT "status", COUNT(*) AS "n" FROM "executions" GROUP BY "status"`);
+  async countByStatus(manager?: EntityManager): Promise<Record<ExecutionStatus, number>> {
+    const rows = await this.all(`SELECT "status", COUNT(*) AS "n" FROM "executions" GROUP BY "status"`, [], manager);
     const counts = Object.fromEntries(EXECUTION_STATUSES.map((s) => [s, 0])) as Record<ExecutionStatus, number>;
     for (const r of rows) if (String(r.status) in counts) counts[r.status as ExecutionStatus] = toNumber(r.n);
     return counts;
   }
 
-  async countCreatedSince(since: number): Promise<number> {
-    const [row] = await this.all(`SELECT COUNT(*) AS "n" FROM "executions" WHERE "created_at" >= ${this.dialect.param(1)}`, [since]);
+  async countCreatedSince(since: number, manager?: EntityManager): Promise<number> {
+    const [row] = await this.all(`SELECT COUNT(*) AS "n" FROM "executions" WHERE "created_at" >= ${this.dialect.param(1)}`, [since], manager);
     return toNumber(row?.n);
   }
 
   /** Fees of executions confirmed since `since` per token, added as bigint (IDX_executions_status_updated_at). */
-  async feesConfirmedSince(since: number): Promise<Map<string, bigint>> {
+  async feesConfirmedSince(since: number, manager?: EntityManager): Promise<Map<string, bigint>> {
     const rows = await this.all(
       `SELECT "token", "fee_units" FROM "executions" WHERE "status" = 'confirmed' AND "updated_at" >= ${this.dialect.param(1)} AND "token" IS NOT NULL AND "fee_units" IS NOT NULL`,
       [since],
+      manager,
     );
     const fees = new Map<string, bigint>();
     for (const r of rows) fees.set(String(r.token), (fees.get(String(r.token)) ?? 0n) + toBigInt(r.fee_units));
@@ -58,8 +68,8 @@ export class ExecutionsRepository {
   }
 
   /** The running totals of confirmed executions per token. */
-  async tokenTotals(): Promise<TokenTotalRow[]> {
-    const rows = await this.all(`SELECT "token", "confirmed_count", "amount_units", "fee_units" FROM "token_totals" ORDER BY "token"`);
+  async tokenTotals(manager?: EntityManager): Promise<TokenTotalRow[]> {
+    const rows = await this.all(`SELECT "token", "confirmed_count", "amount_units", "fee_units" FROM "token_totals" ORDER BY "token"`, [], manager);
     return rows.map((r) => ({ token: String(r.token), confirmedCount: toNumber(r.confirmed_count), amountUnits: toBigInt(r.amount_units), feeUnits: toBigInt(r.fee_units) }));
   }
 

@@ -2,7 +2,7 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Brackets, DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { TransactionSenders } from '../chain/transaction-senders.service';
 import { apiError, ErrorCode } from '../common/error-codes';
 import { dialectOf } from '../database/dialect';
@@ -15,7 +15,7 @@ import { UsersService } from '../users/users.service';
 import { Session } from '../sessions/session.entity';
 import { PrepareExecutionDto } from './dto/prepare-execution.dto';
 import { Execution, ExecutionStatus } from './execution.entity';
-import { ExecutionsRepository, TokenTotalRow } from './executions.repository';
+import { ExecutionsRepository, LedgerFigures, TokenTotalRow } from './executions.repository';
 import { findToken, TOKENS, TokenInfo } from './tokens';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -124,16 +124,26 @@ export class ExecutionsService {
     return this.repo.countByStatus();
   }
 
-  countCreatedSince(since: number): Promise<number> {
-    return this.repo.countCreatedSince(since);
-  }
-
-  feesConfirmedSince(since: number): Promise<Map<string, bigint>> {
-    return this.repo.feesConfirmedSince(since);
-  }
-
   tokenTotals(): Promise<TokenTotalRow[]> {
     return this.repo.tokenTotals();
+  }
+
+  /**
+   * Status counts, token_totals and the fees confirmed since `since`, as of one moment: a confirmation (or its reversal)
+   * moves all of them in one transaction, and a public figure must never show one half of it (ten confirmed
+   * executions beside the volume of nine). PostgreSQL reads them in one REPEATABLE READ snapshot. SQLite has one
+   * connection, where a read could land between a ledger transaction's statements and see them uncommitted, so there
+   * they are read between ledger transactions, in the ledger queue.
+   */
+  ledgerFigures(since: number): Promise<LedgerFigures> {
+    const read = async (manager?: EntityManager): Promise<LedgerFigures> => ({
+      byStatus: await this.repo.countByStatus(manager),
+      createdSince: await this.repo.countCreatedSince(since, manager),
+      tokenTotals: await this.repo.tokenTotals(manager),
+      feesConfirmedSince: await this.repo.feesConfirmedSince(since, manager),
+    });
+    if (dialectOf(this.dataSource).isPostgres) return this.dataSource.transaction('REPEATABLE READ', read);
+    return this.serialized(() => read());
   }
 
   countByUser(userIds: readonly number[]): Promise<Map<number, number>> {
