@@ -2,7 +2,7 @@
 // that a crowd of callers costs one ping and that the answer is reused, so the ping is a counting stand-in.
 import type { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { DataSource } from 'typeorm';
-import { DatabaseProbe } from './database-probe';
+import { DatabaseProbe, PROBE_TTL_MS } from './database-probe';
 
 function probeWith(answers: (() => Promise<unknown>)[]) {
   const dataSource = { isInitialized: true };
@@ -38,5 +38,22 @@ describe('DatabaseProbe', () => {
     dataSource.isInitialized = false;
     expect(await probe.isUp()).toBe(false);
     expect(pings()).toBe(1);
+  });
+
+  it('once the answer is stale, answers at once with it while one re-ping runs, then with the new answer', async () => {
+    let answer!: (ok: boolean) => void;
+    const { probe, pings } = probeWith([
+      () => Promise.resolve(),
+      () => new Promise<void>((ok, fail) => (answer = (up) => (up ? ok() : fail(new Error('SQLITE_IOERR'))))),
+    ]);
+    expect(await probe.isUp()).toBe(true);
+    await new Promise((r) => setTimeout(r, PROBE_TTL_MS + 20));
+    // The re-ping hangs (the database is busy): callers are not held behind it and keep the last answer.
+    expect(await Promise.all([probe.isUp(), probe.isUp(), probe.isUp()])).toEqual([true, true, true]);
+    expect(pings()).toBe(2);
+    answer(false);
+    await new Promise((r) => setImmediate(r));
+    expect(await probe.isUp()).toBe(false);
+    expect(pings()).toBe(2);
   });
 });

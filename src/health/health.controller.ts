@@ -20,7 +20,7 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness with a database ping (shared, at most 1 s old); 503 when the database does not answer' })
+  @ApiOperation({ summary: 'Liveness: the last database ping (one a second, in the background); 503 when it failed or took over 5 s' })
   @ApiRawData(200, 'Up: database answers (own body, no envelope)', HEALTH)
   @ApiRawData(503, 'Down: the database did not answer (same body, ok false)', HEALTH)
   // Its own body shape (no envelope), so it writes the response itself.

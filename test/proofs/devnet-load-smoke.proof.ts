@@ -57,6 +57,8 @@ describe('devnet load smoke proofs', () => {
     const s = result.summary;
     expect(s.users).toEqual({ requested: 50, signedIn: 50, signInFailed: 0 });
     expect(s.okPct).toBeGreaterThanOrEqual(99);
+    // Which endpoint and status, should one ever appear (a bare count would not say).
+    expect(s.errors.filter((e) => e.statuses.some((status) => status >= 500))).toEqual([]);
     expect(s.http5xx).toBe(0);
     expect(s.durationS).toBeGreaterThanOrEqual(10);
     expect(s.passed).toBe(true);
