@@ -1,4 +1,5 @@
 // A failed query is logged with its SQL and the error, never with its bound parameters.
+import { User } from '../src/users/user.entity';
 import { bootTestApp, TestApp } from './support/app';
 
 const SECRET = 'nonce-b7f3c1d9e2a84f60';
@@ -47,6 +48,14 @@ describe('database query logging', () => {
     expect(line).toContain('SQL: INSERT INTO "request_log"');
     expect(line).toContain(`… (${sql.length} characters)`);
     expect(line.length).toBeLessThan(1_000);
+  });
+
+  it('does not log a unique violation as an error: the caller answers it (409)', async () => {
+    const users = t.dataSource.getRepository(User);
+    const user = { addressHash: 'd'.repeat(64), firstSeenAt: 1, lastSeenAt: 1, source: 'siwe' as const, notes: null };
+    await users.insert({ ...user });
+    await expect(users.insert({ ...user })).rejects.toThrow(/UNIQUE|duplicate key/);
+    expect(written.join('')).not.toContain('Query failed');
   });
 
   it('never logs successful queries', async () => {

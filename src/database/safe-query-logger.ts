@@ -20,6 +20,12 @@ function redact(message: string, parameters: unknown[] | undefined): string {
   return safe;
 }
 
+/**
+ * A unique violation is how a caller learns of a duplicate (a replayed nonce, a claimed tx hash) and answers 409 itself:
+ * an expected outcome, logged at debug. An unexpected one still reaches the exception filter, which logs the 500.
+ */
+const UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key value violates unique constraint/;
+
 function shortened(sql: string): string {
   return sql.length <= MAX_LOGGED_SQL ? sql : `${sql.slice(0, MAX_LOGGED_SQL)}… (${sql.length} characters)`;
 }
@@ -31,7 +37,9 @@ export class SafeQueryLogger implements Logger {
 
   logQueryError(error: string | Error, query: string, parameters?: unknown[]): void {
     const message = error instanceof Error ? error.message : String(error);
-    this.logger.error(`Query failed: ${redact(message, parameters)} — SQL: ${shortened(query)}`);
+    const line = `Query failed: ${redact(message, parameters)} — SQL: ${shortened(query)}`;
+    if (UNIQUE_VIOLATION.test(message)) this.logger.debug(line);
+    else this.logger.error(line);
   }
 
   logQuerySlow(): void {}
