@@ -5,7 +5,7 @@ import { HttpException, HttpStatus, Inject, Injectable, OnApplicationShutdown } 
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MemoryStore, rateLimit } from 'express-rate-limit';
 import { apiError, ErrorCode } from '../common/error-codes';
-import { isLoopback } from '../common/loopback';
+import { isLoopbackIp } from '../common/loopback';
 import { AppConfig, appConfig } from '../config/app.config';
 
 const RATE_LIMIT_WINDOW_MS = 60_000;
@@ -32,9 +32,11 @@ export class RateLimiter implements OnApplicationShutdown {
         next(new HttpException(apiError(ErrorCode.RATE_LIMITED, `Too many requests: at most ${limit} per minute from one client`), HttpStatus.TOO_MANY_REQUESTS));
       },
     });
+    // Without TRUST_PROXY, req.ip is the socket's address: read there, it spares Express's X-Forwarded-For walk (~8 µs).
+    const clientIp = config.trustProxy ? (req: Request) => req.ip ?? '' : (req: Request) => req.socket.remoteAddress ?? '';
     // Loopback is let through here rather than by express-rate-limit's `skip`, which it reaches only after an await
     // and a req.ip lookup for its debug log: ~10 µs on every exempt request.
-    this.middleware = (req, res, next) => (limiter === undefined || isLoopback(req) ? next() : limiter(req, res, next));
+    this.middleware = (req, res, next) => (limiter === undefined || isLoopbackIp(clientIp(req)) ? next() : limiter(req, res, next));
   }
 
   onApplicationShutdown(): void {
