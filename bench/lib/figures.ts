@@ -60,7 +60,7 @@ export const FIGURES: readonly FigureDef[] = [
   path('engine.autocannonRps', 'autocannon /health req/s', 'req/s'),
   path('engine.ratio', 'load engine ÷ autocannon', '×', { op: '>=', value: 0.8 }),
   // One flush interval: FLUSH_INTERVAL_MS of src/traffic/request-log.writer.ts.
-  path('log.buffer.maxLagMs', 'write buffer max lag, depth ÷ rate (flush interval 100 ms), worst run', 'ms', { op: '<=', value: 100 }, 'max'),
+  path('log.buffer.maxLagMs', 'write buffer max lag, depth ÷ rate (flush interval 50 ms), worst run', 'ms', { op: '<=', value: 50 }, 'max'),
   path('log.buffer.maxDepth', 'write buffer max depth seen by /health', 'rows'),
   path('log.rows.written', 'request_log rows after SIGTERM (= requests the server counted)', 'rows'),
   path('log.rows.lost', 'request_log rows lost after SIGTERM', 'rows', { op: '=', value: 0 }),
