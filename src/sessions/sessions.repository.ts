@@ -14,6 +14,22 @@ export class SessionsRepository {
     this.dialect = dialectOf(dataSource);
   }
 
+  /**
+   * Opens an active session; its row id. One statement on both databases (TypeORM's insert() would read the defaulted
+   * status back with a second query on SQLite).
+   */
+  async insertActive(userId: number, keyHash: string, createdAt: number, expiresAt: number): Promise<number> {
+    const q = this.dialect;
+    const { rows } = await q.execute<{ id: unknown }>(
+      this.dataSource.manager,
+      `INSERT INTO "sessions" ("user_id", "key_hash", "status", "created_at", "expires_at", "revoked_at") ` +
+        `VALUES (${q.placeholders(5)}, NULL) RETURNING "id"`,
+      [userId, keyHash, 'active', createdAt, expiresAt],
+    );
+    if (rows.length !== 1) throw new Error(`session insert returned ${rows.length} rows`);
+    return toNumber(rows[0].id);
+  }
+
   /** How many sessions are active, expired and revoked at `now`. */
   async countByStatus(now: number): Promise<Record<SessionStatus, number>> {
     const rows = (await this.dataSource.query(

@@ -77,11 +77,11 @@ export class SessionsService {
     await this.consumeNonce(siwe.nonce, now);
 
     const userHash = this.users.hashAddress(siwe.address);
-    const user = await this.users.upsertSeen(userHash, now, source);
+    const userId = await this.users.upsertSeen(userHash, now, source);
     const key = newSessionKey();
     const expiresAt = now + this.config.sessionTtlS * 1000;
-    const { identifiers } = await this.sessions.insert({ userId: user.id, keyHash: sessionKeyHash(key), status: 'active', createdAt: now, expiresAt, revokedAt: null });
-    this.events.emit('session.created', { sessionRowId: identifiers[0]?.id as number | undefined, userHash, expiresAt: new Date(expiresAt).toISOString() });
+    const sessionRowId = await this.repo.insertActive(userId, sessionKeyHash(key), now, expiresAt);
+    this.events.emit('session.created', { sessionRowId, userHash, expiresAt: new Date(expiresAt).toISOString() });
     return { sessionId: key, expiresAt: new Date(expiresAt).toISOString(), status: 'active', userHash };
   }
 
