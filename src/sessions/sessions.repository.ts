@@ -14,6 +14,23 @@ export class SessionsRepository {
     this.dialect = dialectOf(dataSource);
   }
 
+  /** Stores a fresh, unused nonce. */
+  async insertNonce(nonce: string, expiresAt: number): Promise<void> {
+    const q = this.dialect;
+    await this.dataSource.query(`INSERT INTO "siwe_nonces" ("nonce", "expires_at", "used_at") VALUES (${q.placeholders(2)}, NULL)`, [nonce, expiresAt]);
+  }
+
+  /** Marks the nonce used if it is unused and unexpired at `now`; true if this call did. */
+  async consumeNonce(nonce: string, now: number): Promise<boolean> {
+    const q = this.dialect;
+    const { affected } = await q.execute(
+      this.dataSource.manager,
+      `UPDATE "siwe_nonces" SET "used_at" = ${q.param(1)} WHERE "nonce" = ${q.param(2)} AND "used_at" IS NULL AND "expires_at" > ${q.param(3)}`,
+      [now, nonce, now],
+    );
+    return affected === 1;
+  }
+
   /**
    * Opens an active session; its row id. One statement on both databases (TypeORM's insert() would read the defaulted
    * status back with a second query on SQLite).
