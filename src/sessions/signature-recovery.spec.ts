@@ -16,6 +16,22 @@ describe('recoverMessageSigner', () => {
     expect(RECOVERERS.native).not.toBeNull();
   });
 
+  it('falls back to ethers when the binding cannot load, with the same answer', async () => {
+    const wallet = Wallet.createRandom();
+    const signature = await wallet.signMessage(MESSAGE);
+    let fallback: typeof import('./signature-recovery') | undefined;
+    jest.isolateModules(() => {
+      jest.doMock('secp256k1/bindings', () => {
+        throw new Error('No native build was found');
+      });
+      fallback = jest.requireActual<typeof import('./signature-recovery')>('./signature-recovery');
+    });
+    jest.dontMock('secp256k1/bindings');
+    expect(fallback!.recoveryBackend).toBe('ethers');
+    expect(fallback!.RECOVERERS.native).toBeNull();
+    expect(fallback!.recoverMessageSigner(MESSAGE, signature)).toBe(recoverMessageSigner(MESSAGE, signature));
+  });
+
   const backends = Object.entries(RECOVERERS).filter((e): e is [string, RecoverFn] => e[1] !== null);
 
   describe.each(backends)('through %s', (_name, recover) => {
