@@ -14,6 +14,39 @@ export class SessionsRepository {
     this.dialect = dialectOf(dataSource);
   }
 
+  /** Stores a fresh, unused nonce. */
+  async insertNonce(nonce: string, expiresAt: number): Promise<void> {
+    const q = this.dialect;
+    await this.dataSource.query(`INSERT INTO "siwe_nonces" ("nonce", "expires_at", "used_at") VALUES (${q.placeholders(2)}, NULL)`, [nonce, expiresAt]);
+  }
+
+  /** Marks the nonce used if it is unused and unexpired at `now`; true if this call did. */
+  async consumeNonce(nonce: string, now: number): Promise<boolean> {
+    const q = this.dialect;
+    const { affected } = await q.execute(
+      this.dataSource.manager,
+      `UPDATE "siwe_nonces" SET "used_at" = ${q.param(1)} WHERE "nonce" = ${q.param(2)} AND "used_at" IS NULL AND "expires_at" > ${q.param(3)}`,
+      [now, nonce, now],
+    );
+    return affected === 1;
+  }
+
+  /**
+   * Opens an active session; its row id. One statement on both databases (TypeORM's insert() would read the defaulted
+   * status back with a second query on SQLite).
+   */
+  async insertActive(userId: number, keyHash: string, createdAt: number, expiresAt: number): Promise<number> {
+    const q = this.dialect;
+    const { rows } = await q.execute<{ id: unknown }>(
+      this.dataSource.manager,
+      `INSERT INTO "sessions" ("user_id", "key_hash", "status", "created_at", "expires_at", "revoked_at") ` +
+        `VALUES (${q.placeholders(5)}, NULL) RETURNING "id"`,
+      [userId, keyHash, 'active', createdAt, expiresAt],
+    );
+    if (rows.length !== 1) throw new Error(`session insert returned ${rows.length} rows`);
+    return toNumber(rows[0].id);
+  }
+
   /** How many sessions are active, expired and revoked at `now`. */
   async countByStatus(now: number): Promise<Record<SessionStatus, number>> {
     const rows = (await this.dataSource.query(

@@ -55,7 +55,7 @@ export class SessionsService {
     // Hex is alphanumeric, as EIP-4361 requires; 128 bits cannot be guessed.
     const nonce = randomBytes(16).toString('hex');
     const expiresAt = now + this.config.siweNonceTtlS * 1000;
-    await this.nonces.insert({ nonce, expiresAt, usedAt: null });
+    await this.repo.insertNonce(nonce, expiresAt);
     if (now - this.lastNonceSweep >= NONCE_SWEEP_INTERVAL_MS) {
       this.lastNonceSweep = now;
       await this.nonces.delete({ expiresAt: LessThan(now) });
@@ -77,23 +77,17 @@ export class SessionsService {
     await this.consumeNonce(siwe.nonce, now);
 
     const userHash = this.users.hashAddress(siwe.address);
-    const user = await this.users.upsertSeen(userHash, now, source);
+    const userId = await this.users.upsertSeen(userHash, now, source);
     const key = newSessionKey();
     const expiresAt = now + this.config.sessionTtlS * 1000;
-    const { identifiers } = await this.sessions.insert({ userId: user.id, keyHash: sessionKeyHash(key), status: 'active', createdAt: now, expiresAt, revokedAt: null });
-    this.events.emit('session.created', { sessionRowId: identifiers[0]?.id as number | undefined, userHash, expiresAt: new Date(expiresAt).toISOString() });
+    const sessionRowId = await this.repo.insertActive(userId, sessionKeyHash(key), now, expiresAt);
+    this.events.emit('session.created', { sessionRowId, userHash, expiresAt: new Date(expiresAt).toISOString() });
     return { sessionId: key, expiresAt: new Date(expiresAt).toISOString(), status: 'active', userHash };
   }
 
   /** Single use across processes: only one conditional UPDATE can move used_at from NULL. */
   private async consumeNonce(nonce: string, now: number): Promise<void> {
-    const result = await this.nonces
-      .createQueryBuilder()
-      .update(SiweNonce)
-      .set({ usedAt: now })
-      .where('nonce = :nonce AND used_at IS NULL AND expires_at > :now', { nonce, now })
-      .execute();
-    if (result.affected === 1) return;
+    if (await this.repo.consumeNonce(nonce, now)) return;
     const row = await this.nonces.findOneBy({ nonce });
     if (!row) throw new UnauthorizedException(apiError(ErrorCode.NONCE_INVALID, 'The nonce was not issued by this server'));
     if (row.usedAt !== null) throw new UnauthorizedException(apiError(ErrorCode.NONCE_USED, 'The nonce has already been used'));

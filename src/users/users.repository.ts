@@ -35,6 +35,23 @@ export class UsersRepository {
     this.dialect = dialectOf(dataSource);
   }
 
+  /**
+   * Creates the user on first sight (with its source), else moves last_seen_at to `now`; the source never changes.
+   * One statement on both databases: the id comes back through RETURNING.
+   */
+  async upsertSeen(addressHash: string, now: number, source: UserSource): Promise<number> {
+    const q = this.dialect;
+    const { rows } = await q.execute<{ id: unknown }>(
+      this.dataSource.manager,
+      `INSERT INTO "users" ("address_hash", "first_seen_at", "last_seen_at", "source", "notes") ` +
+        `VALUES (${q.param(1)}, ${q.param(2)}, ${q.param(3)}, ${q.param(4)}, NULL) ` +
+        `ON CONFLICT ("address_hash") DO UPDATE SET "last_seen_at" = EXCLUDED."last_seen_at" RETURNING "id"`,
+      [addressHash, now, now, source],
+    );
+    if (rows.length !== 1) throw new Error(`user upsert returned ${rows.length} rows`);
+    return toNumber(rows[0].id);
+  }
+
   /** last_seen_at = max(existing, given) for the users that exist, one statement per chunk of hashes. */
   async touchLastSeen(seen: ReadonlyMap<string, number>): Promise<void> {
     const entries = [...seen];

@@ -44,16 +44,9 @@ export class UsersService implements OnModuleInit {
     return createHmac('sha256', this.salt).update(address.toLowerCase()).digest('hex');
   }
 
-  /** Creates the user on first sight (with its source), else moves last_seen_at forward: the source never changes. */
-  async upsertSeen(addressHash: string, now: number, source: UserSource = 'siwe'): Promise<User> {
-    await this.users
-      .createQueryBuilder()
-      .insert()
-      .into(User)
-      .values({ addressHash, firstSeenAt: now, lastSeenAt: now, source, notes: null })
-      .orUpdate(['last_seen_at'], ['address_hash'])
-      .execute();
-    return this.users.findOneByOrFail({ addressHash });
+  /** Creates the user on first sight (with its source), else moves last_seen_at to `now`: the source never changes. Its id. */
+  upsertSeen(addressHash: string, now: number, source: UserSource = 'siwe'): Promise<number> {
+    return this.repo.upsertSeen(addressHash, now, source);
   }
 
   findById(id: number): Promise<User | null> {
