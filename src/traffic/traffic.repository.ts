@@ -77,13 +77,21 @@ export class TrafficRepository {
     return this.dialect.withStatementTimeout(this.dataSource, ms, fn);
   }
 
-  /** Raw row counts per hour in [from, to): one pass over the ts index. */
+  /**
+   * Raw row counts per hour in [from, to) (hours with rows, ascending). One count over the ts index per hour from
+   * the oldest row on, instead of a GROUP BY "ts" / hour, which SQLite sorts in a temporary B-tree (~3× the work for
+   * a month of rows).
+   */
   async rawCountsByHour(from: number, to: number): Promise<Map<number, number>> {
     const rows = await this.all(
-      `SELECT "ts" / ${HOUR_MS} AS "h", COUNT(*) AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} GROUP BY "ts" / ${HOUR_MS} ORDER BY 1`,
-      [from, to],
+      `WITH RECURSIVE "hours" ("h") AS (` +
+        `SELECT MIN("ts") / ${HOUR_MS} * ${HOUR_MS} FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} ` +
+        `UNION ALL SELECT "h" + ${HOUR_MS} FROM "hours" WHERE "h" + ${HOUR_MS} < ${this.p(3)}) ` +
+        `SELECT "h", "n" FROM (SELECT "h", (SELECT COUNT(*) FROM "request_log" WHERE "ts" >= "h" AND "ts" < "h" + ${HOUR_MS} ` +
+        `AND "ts" >= ${this.p(4)} AND "ts" < ${this.p(5)}) AS "n" FROM "hours") "c" WHERE "n" > 0 ORDER BY "h"`,
+      [from, to, to, from, to],
     );
-    return new Map(rows.map((r) => [toNumber(r.h) * HOUR_MS, toNumber(r.n)]));
+    return new Map(rows.map((r) => [toNumber(r.h), toNumber(r.n)]));
   }
 
   /** Raw row count of each rolled hour before `before`, as it was when rolled. */
@@ -127,10 +135,14 @@ export class TrafficRepository {
     }));
   }
 
-  /** Distinct users of each hour of [from, to) that has rows. */
+  /**
+   * Distinct users of each hour of [from, to) that has rows of users (an hour of anonymous rows only is absent).
+   * Anonymous rows are left out before grouping, so only the rows COUNT(DISTINCT) counts are sorted.
+   */
   async distinctUsersByHour(from: number, to: number): Promise<Map<number, number>> {
     const rows = await this.all(
-      `SELECT "ts" / ${HOUR_MS} AS "h", COUNT(DISTINCT "user_hash") AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} GROUP BY "ts" / ${HOUR_MS}`,
+      `SELECT "ts" / ${HOUR_MS} AS "h", COUNT(DISTINCT "user_hash") AS "n" FROM "request_log" ` +
+        `WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} AND "user_hash" IS NOT NULL GROUP BY "ts" / ${HOUR_MS}`,
       [from, to],
     );
     return new Map(rows.map((r) => [toNumber(r.h) * HOUR_MS, toNumber(r.n)]));
