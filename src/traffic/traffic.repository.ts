@@ -78,20 +78,25 @@ export class TrafficRepository {
   }
 
   /**
-   * Raw row counts per hour in [from, to) (hours with rows, ascending). One count over the ts index per hour from
-   * the oldest row on, instead of a GROUP BY "ts" / hour, which SQLite sorts in a temporary B-tree (~3× the work for
-   * a month of rows).
+   * Raw row counts per hour in [from, to) (hour starts), for the hours that have rows, ascending. One count over the
+   * ts index per hour from the oldest row on, instead of a GROUP BY "ts" / hour, which SQLite sorts in a temporary
+   * B-tree (~3× the work for a month of rows). Empty hours are dropped here, not in SQL, where the filter would
+   * count every hour twice.
    */
   async rawCountsByHour(from: number, to: number): Promise<Map<number, number>> {
     const rows = await this.all(
       `WITH RECURSIVE "hours" ("h") AS (` +
         `SELECT MIN("ts") / ${HOUR_MS} * ${HOUR_MS} FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} ` +
         `UNION ALL SELECT "h" + ${HOUR_MS} FROM "hours" WHERE "h" + ${HOUR_MS} < ${this.p(3)}) ` +
-        `SELECT "h", "n" FROM (SELECT "h", (SELECT COUNT(*) FROM "request_log" WHERE "ts" >= "h" AND "ts" < "h" + ${HOUR_MS} ` +
-        `AND "ts" >= ${this.p(4)} AND "ts" < ${this.p(5)}) AS "n" FROM "hours") "c" WHERE "n" > 0 ORDER BY "h"`,
-      [from, to, to, from, to],
+        `SELECT "h", (SELECT COUNT(*) FROM "request_log" WHERE "ts" >= "h" AND "ts" < "h" + ${HOUR_MS}) AS "n" FROM "hours" ORDER BY "h"`,
+      [from, to, to],
     );
-    return new Map(rows.map((r) => [toNumber(r.h), toNumber(r.n)]));
+    const counts = new Map<number, number>();
+    for (const r of rows) {
+      const n = toNumber(r.n);
+      if (n > 0) counts.set(toNumber(r.h), n);
+    }
+    return counts;
   }
 
   /** Raw row count of each rolled hour before `before`, as it was when rolled. */
