@@ -1,5 +1,5 @@
 import { nearestRank } from './percentiles';
-import { ALL_ROUTES, figuresFromAggregates, GroupAggregate, groupKey, mergeSorted, ROLLUP_PERCENTILES, RollupFigures, rollupRanks, sortedDurations } from './rollup-math';
+import { ALL_ROUTES, figuresFromAggregates, GroupAggregate, groupKey, mergeSorted, pendingBatches, ROLLUP_PERCENTILES, RollupFigures, rollupRanks, sortedDurations } from './rollup-math';
 import { countStatus, emptyStatusCounts } from './status-counts';
 import { hourStart, HOUR_MS } from './time';
 
@@ -188,5 +188,27 @@ describe('durations from the database list', () => {
 
   it('merges ascending runs into one', () => {
     expect([...mergeSorted([Float64Array.from([1, 5]), Float64Array.from([]), Float64Array.from([2, 3, 9])])]).toEqual([1, 2, 3, 5, 9]);
+  });
+});
+
+describe('pendingBatches', () => {
+  const h = (i: number) => i * HOUR_MS;
+  const counts = (entries: [number, number][]) => new Map(entries.map(([i, n]) => [h(i), n]));
+
+  it('groups consecutive pending hours up to the row budget; one hour over the budget forms a batch alone', () => {
+    const raw = counts([[0, 4], [1, 4], [2, 3], [3, 25], [4, 1]]);
+    expect(pendingBatches(raw, new Map(), 10)).toEqual([[h(0), h(1)], [h(2)], [h(3)], [h(4)]]);
+  });
+
+  it('skips rolled hours whose count did not grow, re-rolls those that gained rows, and never spans a skipped hour', () => {
+    const raw = counts([[0, 2], [1, 5], [2, 2], [3, 2], [4, 2]]);
+    const rolled = counts([[1, 5], [3, 1], [4, 3]]);
+    // Hour 1 is rolled as is and hour 4 is being pruned (fewer rows than rolled): both final. Hour 3 gained a row.
+    expect(pendingBatches(raw, rolled, 100)).toEqual([[h(0)], [h(2), h(3)]]);
+  });
+
+  it('is empty when nothing is pending', () => {
+    expect(pendingBatches(counts([[0, 3]]), counts([[0, 3]]), 10)).toEqual([]);
+    expect(pendingBatches(new Map(), new Map(), 10)).toEqual([]);
   });
 });

@@ -95,6 +95,31 @@ export function mergeSorted(runs: readonly Float64Array[]): Float64Array {
   return all.sort();
 }
 
+/**
+ * The hours to roll (raw rows and not rolled yet, or more raw rows than rolled) in runs of consecutive such hours
+ * of at most batchRows rows (one hour may exceed it alone). Fewer raw rows than rolled means pruning of that hour is
+ * under way: its rollup is final, and since a batch spans a range of hours, a batch ends before it.
+ */
+export function pendingBatches(raw: ReadonlyMap<number, number>, rolled: ReadonlyMap<number, number>, batchRows: number): number[][] {
+  const batches: number[][] = [];
+  let batch: number[] = [];
+  let rows = 0;
+  for (const [hour, count] of raw) {
+    const before = rolled.get(hour);
+    const final = before !== undefined && count <= before;
+    if (batch.length > 0 && (final || rows + count > batchRows)) {
+      batches.push(batch);
+      batch = [];
+      rows = 0;
+    }
+    if (final) continue;
+    batch.push(hour);
+    rows += count;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
 export function groupKey(method: string, route: string): string {
   return `${method} ${route}`;
 }

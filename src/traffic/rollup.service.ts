@@ -4,19 +4,29 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Counter } from 'prom-client';
 import { AppConfig, appConfig } from '../config/app.config';
 import { PrometheusService } from '../metrics/prometheus.service';
-import { figuresFromAggregates, GroupAggregate, groupKey, mergeSorted, RollupFigures, rollupRanks, sortedDurations } from './rollup-math';
+import { figuresFromAggregates, GroupAggregate, groupKey, mergeSorted, pendingBatches, RollupFigures, rollupRanks, sortedDurations } from './rollup-math';
 import { HourFigures, HourGroup, TrafficRepository } from './traffic.repository';
 import { HOUR_MS, hourStart } from './time';
 
 /** Rows per DELETE while pruning: keeps each statement short so request-log flushes and requests interleave. */
 export const PRUNE_BATCH = 5_000;
 /**
- * Raw rows aggregated per batch of hours (~18 hours of a busy day). Statements stay short: while one runs on
- * SQLite's one connection, a request query that completes meanwhile holds the event loop until it ends.
+ * Raw rows aggregated per batch of hours (~7 hours of a month of 1,000,000 requests). Statements stay short (~10 ms):
+ * while one runs on SQLite's one connection, any other statement that completes meanwhile (a request's query, a
+ * request-log flush, the /health ping) holds the event loop until it ends, since the driver finalizes it on the main
+ * thread under the connection's mutex. Smaller batches cost no more database work, only more statements.
  */
-export const BATCH_ROWS = 25_000;
+export const BATCH_ROWS = 10_000;
 /** The loop is handed back at least this often while percentiles are picked. */
 const PAUSE_EVERY_MS = 10;
+
+/** A batch's rollup rows, the raw row count of each of its hours that has rows, and its range [from, to). */
+interface BatchFigures {
+  figures: HourFigures[];
+  requests: Map<number, number>;
+  from: number;
+  to: number;
+}
 
 export interface RolledHourReport {
   hourStart: string;
@@ -36,6 +46,8 @@ export interface RollupReport {
 export class RollupService {
   private readonly logger = new Logger('RollupService');
   private last: Promise<unknown> = Promise.resolve();
+  /** The end of the last statement of ours queued: see inLane. */
+  private lane: Promise<void> = Promise.resolve();
   private stopping = false;
   private heldSince = performance.now();
   private readonly hoursRolled: Counter;
@@ -99,88 +111,107 @@ export class RollupService {
   /**
    * Rolls every complete hour that has raw rows and is not rolled yet, or gained rows since, in batches of
    * consecutive such hours of at most BATCH_ROWS rows (one hour may exceed it alone). Sets report.interrupted if stopped.
+   *
+   * Pipelined over the database lane (one statement of ours at a time): while the percentiles of a batch are picked
+   * in JS, the database already reads its distinct users and the next batch's groups; the batch's writes follow:
+   * groups 1, users 1, groups 2, writes 1, users 2, groups 3, writes 2, …
    */
   private async rollPending(now: number, report: RollupReport): Promise<void> {
     const end = hourStart(now);
-    const [raw, rolled] = await Promise.all([this.repo.rawCountsByHour(0, end), this.repo.rolledCounts(end)]);
-    let batch: number[] = [];
-    let rows = 0;
-    const flush = async (): Promise<boolean> => {
-      const hours = batch;
-      batch = [];
-      rows = 0;
-      return hours.length === 0 || (await this.rollBatch(hours, rolled, now, report));
-    };
-    for (const [hour, count] of raw) {
-      const before = rolled.get(hour);
-      // Fewer raw rows than rolled means pruning of that hour is under way: its rollup is final. A batch spans a
-      // range of hours, so it ends before any hour it must not touch.
-      const final = before !== undefined && count <= before;
-      if (final || (batch.length > 0 && rows + count > BATCH_ROWS)) {
-        if (!(await flush())) return;
+    const { raw, rolled } = await this.countsBefore(end);
+    const batches = pendingBatches(raw, rolled, BATCH_ROWS);
+    if (batches.length === 0) return;
+    let groups = this.inLane(() => this.repo.hourGroups(...rangeOf(batches[0])));
+    let users = this.inLane(() => this.repo.distinctUsersByHour(...rangeOf(batches[0])));
+    try {
+      for (let i = 0; i < batches.length; i++) {
+        const hours = batches[i];
+        const read = { groups: await groups, users };
+        const next = batches[i + 1];
+        if (next) groups = this.inLane(() => this.repo.hourGroups(...rangeOf(next)));
+        const figures = await this.figuresOfBatch(hours, read);
+        if (!figures) {
+          report.interrupted = true;
+          return;
+        }
+        const written = figures.requests.size > 0 ? this.inLane(() => this.writeBatch(figures, now)) : undefined;
+        if (next) users = this.inLane(() => this.repo.distinctUsersByHour(...rangeOf(next)));
+        if (!written) continue; // pruned meanwhile
+        await written;
+        for (const [hour, n] of figures.requests) {
+          report.rolled.push({ hourStart: new Date(hour).toISOString(), requests: n, reRolled: rolled.has(hour) });
+        }
+        this.hoursRolled.inc(figures.requests.size);
       }
-      if (final) continue;
-      batch.push(hour);
-      rows += count;
+    } finally {
+      // Reads queued for a batch that will not be rolled (stopped, or a statement failed) finish unobserved.
+      await this.lane;
     }
-    await flush();
   }
 
   /**
-   * Aggregates the hours in the database — one GROUP BY (hour, route, method) for counts, sums, maxima, distinct
-   * users and the durations, one for the distinct users of each hour — picks the nearest-rank percentiles in JS
-   * (yielding to the event loop as it goes), then replaces the hours' rollup rows and marks them rolled. False if
-   * stopped (report.interrupted set).
+   * Raw and rolled row counts of the hours before `end`, one statement after the other: the raw count reads a month
+   * of the ts index, and a statement completing meanwhile would hold the event loop until it ends.
    */
-  private async rollBatch(hours: readonly number[], rolled: ReadonlyMap<number, number>, now: number, report: RollupReport): Promise<boolean> {
-    const from = hours[0];
-    const to = hours[hours.length - 1] + HOUR_MS;
+  private async countsBefore(end: number): Promise<{ raw: Map<number, number>; rolled: Map<number, number> }> {
+    const rolled = await this.repo.rolledCounts(end);
+    return { raw: await this.repo.rawCountsByHour(0, end), rolled };
+  }
+
+  /** Runs fn after every statement queued in the lane before it; a rejection stays with the returned promise. */
+  private inLane<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.lane.then(fn);
+    this.lane = result.then(noop, noop);
+    // Handled here so a read abandoned by an interrupted run is no unhandled rejection; awaiting it still throws.
+    result.catch(noop);
+    return result;
+  }
+
+  /**
+   * The rollup rows of a batch's hours from the database's groups (only the batch's hours: rows may have just arrived
+   * for an empty hour inside the range) and distinct users, picking the nearest-rank percentiles in JS while yielding
+   * to the event loop. Null if stopped.
+   */
+  private async figuresOfBatch(hours: readonly number[], read: { groups: HourGroup[]; users: Promise<Map<number, number>> }): Promise<BatchFigures | null> {
     const wanted = new Set(hours);
-    // One after the other: on SQLite's one connection, a statement that completes while another runs makes the event
-    // loop wait for that one (the driver finishes it on the main thread, under the connection's mutex).
-    const groups = await this.repo.hourGroups(from, to);
-    const users = await this.repo.distinctUsersByHour(from, to);
     const byHour = new Map<number, HourGroup[]>();
-    for (const g of groups) {
-      // Only the batch's hours: rows may have just arrived for an empty hour inside the range.
+    for (const g of read.groups) {
       if (!wanted.has(g.hourStart)) continue;
       const list = byHour.get(g.hourStart);
       if (list) list.push(g);
       else byHour.set(g.hourStart, [g]);
     }
+    const picked: { hour: number; groups: HourGroup[]; sorted: Float64Array[] }[] = [];
+    for (const [hour, hourGroups] of [...byHour].sort((a, b) => a[0] - b[0])) {
+      if (this.stopping) return null;
+      picked.push({ hour, groups: hourGroups, sorted: await this.sortedOfGroups(hourGroups) });
+    }
+    const users = await read.users;
+    if (this.stopping) return null;
     const figures: HourFigures[] = [];
     const requests = new Map<number, number>();
-    for (const [hour, hourGroups] of [...byHour].sort((a, b) => a[0] - b[0])) {
-      if (this.stopping) return this.interrupt(report);
-      const rows = await this.figuresOfHour(hourGroups, users.get(hour) ?? 0);
+    for (const { hour, groups, sorted } of picked) {
+      const rows = figuresOfHour(groups, sorted, users.get(hour) ?? 0);
       for (const row of rows) figures.push({ hourStart: hour, ...row });
       requests.set(hour, rows[rows.length - 1].requests);
+      await this.pause();
     }
-    if (this.stopping) return this.interrupt(report);
-    if (requests.size === 0) return true; // pruned meanwhile
-    await this.replaceFigures(figures, requests, from, to);
-    await this.repo.markHoursRolled(requests, now);
-    for (const [hour, n] of requests) {
-      report.rolled.push({ hourStart: new Date(hour).toISOString(), requests: n, reRolled: rolled.has(hour) });
-    }
-    this.hoursRolled.inc(requests.size);
-    return true;
+    return { figures, requests, from: hours[0], to: hours[hours.length - 1] + HOUR_MS };
   }
 
-  private async figuresOfHour(groups: readonly HourGroup[], uniqueUsers: number): Promise<RollupFigures[]> {
+  /** Replaces the batch's rollup rows, then marks its hours rolled. */
+  private async writeBatch({ figures, requests, from, to }: BatchFigures, now: number): Promise<void> {
+    await this.replaceFigures(figures, requests, from, to);
+    await this.repo.markHoursRolled(requests, now);
+  }
+
+  private async sortedOfGroups(groups: readonly HourGroup[]): Promise<Float64Array[]> {
     const sorted: Float64Array[] = [];
     for (const g of groups) {
       sorted.push(sortedDurations(g.durations));
       await this.pause();
     }
-    const aggregates: GroupAggregate[] = groups.map(({ hourStart: _hour, durations: _durations, ...aggregate }) => aggregate);
-    const groupRanks = new Map(groups.map((g, i) => [groupKey(g.method, g.route), rollupRanks(sorted[i])]));
-    return figuresFromAggregates(aggregates, groupRanks, { uniqueUsers, ranks: rollupRanks(mergeSorted(sorted)) });
-  }
-
-  private interrupt(report: RollupReport): false {
-    report.interrupted = true;
-    return false;
+    return sorted;
   }
 
   /** Yields to the event loop once the loop has been held PAUSE_EVERY_MS. */
@@ -210,7 +241,7 @@ export class RollupService {
    */
   private async prune(now: number): Promise<{ rows: number; interrupted: boolean }> {
     const cutoff = hourStart(now - this.config.requestLog.retentionHours * HOUR_MS);
-    const [raw, rolled] = await Promise.all([this.repo.rawCountsByHour(0, cutoff), this.repo.rolledCounts(cutoff)]);
+    const { raw, rolled } = await this.countsBefore(cutoff);
     let total = 0;
     for (const hour of raw.keys()) {
       if (!rolled.has(hour)) continue;
@@ -226,4 +257,18 @@ export class RollupService {
     if (total > 0) this.logger.log(`pruned ${total} raw request rows older than ${new Date(cutoff).toISOString()}`);
     return { rows: total, interrupted: false };
   }
+}
+
+function noop(): void {}
+
+/** The range [from, to) that a batch of ascending hours spans. */
+function rangeOf(hours: readonly number[]): [number, number] {
+  return [hours[0], hours[hours.length - 1] + HOUR_MS];
+}
+
+/** One hour's rollup rows from its groups, their durations sorted ascending, and its distinct users. */
+function figuresOfHour(groups: readonly HourGroup[], sorted: readonly Float64Array[], uniqueUsers: number): RollupFigures[] {
+  const aggregates: GroupAggregate[] = groups.map(({ hourStart: _hour, durations: _durations, ...aggregate }) => aggregate);
+  const groupRanks = new Map(groups.map((g, i) => [groupKey(g.method, g.route), rollupRanks(sorted[i])]));
+  return figuresFromAggregates(aggregates, groupRanks, { uniqueUsers, ranks: rollupRanks(mergeSorted(sorted)) });
 }

@@ -77,13 +77,26 @@ export class TrafficRepository {
     return this.dialect.withStatementTimeout(this.dataSource, ms, fn);
   }
 
-  /** Raw row counts per hour in [from, to): one pass over the ts index. */
+  /**
+   * Raw row counts per hour in [from, to) (hour starts), for the hours that have rows, ascending. One count over the
+   * ts index per hour from the oldest row on, instead of a GROUP BY "ts" / hour, which SQLite sorts in a temporary
+   * B-tree (~3× the work for a month of rows). Empty hours are dropped here, not in SQL, where the filter would
+   * count every hour twice.
+   */
   async rawCountsByHour(from: number, to: number): Promise<Map<number, number>> {
     const rows = await this.all(
-      `SELECT "ts" / ${HOUR_MS} AS "h", COUNT(*) AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} GROUP BY "ts" / ${HOUR_MS} ORDER BY 1`,
-      [from, to],
+      `WITH RECURSIVE "hours" ("h") AS (` +
+        `SELECT MIN("ts") / ${HOUR_MS} * ${HOUR_MS} FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} ` +
+        `UNION ALL SELECT "h" + ${HOUR_MS} FROM "hours" WHERE "h" + ${HOUR_MS} < ${this.p(3)}) ` +
+        `SELECT "h", (SELECT COUNT(*) FROM "request_log" WHERE "ts" >= "h" AND "ts" < "h" + ${HOUR_MS}) AS "n" FROM "hours" ORDER BY "h"`,
+      [from, to, to],
     );
-    return new Map(rows.map((r) => [toNumber(r.h) * HOUR_MS, toNumber(r.n)]));
+    const counts = new Map<number, number>();
+    for (const r of rows) {
+      const n = toNumber(r.n);
+      if (n > 0) counts.set(toNumber(r.h), n);
+    }
+    return counts;
   }
 
   /** Raw row count of each rolled hour before `before`, as it was when rolled. */
@@ -127,10 +140,14 @@ export class TrafficRepository {
     }));
   }
 
-  /** Distinct users of each hour of [from, to) that has rows. */
+  /**
+   * Distinct users of each hour of [from, to) that has rows of users (an hour of anonymous rows only is absent).
+   * Anonymous rows are left out before grouping, so only the rows COUNT(DISTINCT) counts are sorted.
+   */
   async distinctUsersByHour(from: number, to: number): Promise<Map<number, number>> {
     const rows = await this.all(
-      `SELECT "ts" / ${HOUR_MS} AS "h", COUNT(DISTINCT "user_hash") AS "n" FROM "request_log" WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} GROUP BY "ts" / ${HOUR_MS}`,
+      `SELECT "ts" / ${HOUR_MS} AS "h", COUNT(DISTINCT "user_hash") AS "n" FROM "request_log" ` +
+        `WHERE "ts" >= ${this.p(1)} AND "ts" < ${this.p(2)} AND "user_hash" IS NOT NULL GROUP BY "ts" / ${HOUR_MS}`,
       [from, to],
     );
     return new Map(rows.map((r) => [toNumber(r.h) * HOUR_MS, toNumber(r.n)]));
