@@ -9,9 +9,11 @@ import {
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityManager } from 'typeorm';
+import { ResponseEnvelopeAdapter } from '../common/response-envelope.adapter';
 import { UsersService } from '../users/users.service';
 import { HeldBatch, RequestLogBuffer } from './request-log.buffer';
 import { RequestLogRow } from './request-log-row';
@@ -81,6 +83,7 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
     private readonly requests: RequestLogger,
     private readonly users: UsersService,
     private readonly spill: RequestLogSpill,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   /** Rows spilled by the last shutdown are written before the app serves (hooks run before listen()). */
@@ -112,6 +115,10 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
 
   /** SIGTERM/SIGINT and app.close(): let in-flight requests finish, then write while the deadline allows. */
   async beforeApplicationShutdown(): Promise<void> {
+    // No new requests from here on (Nest would keep serving until after these hooks): a keep-alive client sending
+    // all along would keep requests in flight and rows arriving for as long as it sends.
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter instanceof ResponseEnvelopeAdapter) void adapter.stopAccepting();
     const { startedAt, deadline } = this.beginShutdown();
     const inFlightDeadline = Math.min(startedAt + IN_FLIGHT_WAIT_MS, deadline);
     while (this.requests.inFlight > 0 && Date.now() < inFlightDeadline) await sleep(5);
