@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { dialectOf, toNumber } from '../src/database/dialect';
 import { runPendingMigrations } from '../src/database/migrate';
+import { RequestLogRow } from '../src/traffic/request-log-row';
+import { TrafficRepository } from '../src/traffic/traffic.repository';
 import { FreshDatabase, freshDatabase } from './support/postgres';
 
 const COLUMNS = ['ts', 'method', 'route', 'status', 'duration_ms', 'user_hash', 'run_id', 'correlation_id', 'error_code'];
@@ -34,6 +36,29 @@ describe(`dialect seam on ${process.env.TELEMETRY_DB_URL ? 'postgres' : 'sqlite'
     expect(affected).toBe(rows);
     const [row] = (await ds.query(`SELECT COUNT(*) AS "n", COUNT(DISTINCT "correlation_id") AS "d", MAX("duration_ms") AS "max" FROM "request_log" WHERE "run_id" = ${dialect.param(1)}`, ['dialect-batch'])) as Record<string, unknown>[];
     expect({ n: toNumber(row.n), d: toNumber(row.d), max: toNumber(row.max) }).toEqual({ n: rows, d: rows, max: (rows - 1) / 4 });
+  });
+
+  it('insertRequests writes a batch through its one JSON parameter: every value exact, in order, replays skipped', async () => {
+    const repo = new TrafficRepository(ds);
+    const base = 2_000_000_000_000;
+    const rows: RequestLogRow[] = [
+      { ts: base, method: 'GET', route: '/a "quoted" \\ route', status: 200, durationMs: 0.1 + 0.2, userHash: 'ab'.repeat(32), runId: 'json-batch', correlationId: 'c-ü-1', errorCode: null },
+      { ts: base + 1, method: 'POST', route: '/ünïcode/✓', status: 499, durationMs: 12345.678, userHash: null, runId: 'json-batch', correlationId: null, errorCode: 'RATE_LIMITED', spillId: '00000000-0000-4000-8000-000000000001' },
+      { ts: base + 2, method: 'DELETE', route: "/it's", status: 500, durationMs: 0, userHash: null, runId: 'json-batch', correlationId: 'c-3', errorCode: 'INTERNAL' },
+    ];
+    expect(await repo.insertRequests(rows)).toBe(3);
+    // A replay of the spilled row is skipped; the others have no spill id and are new rows.
+    expect(await repo.insertRequests([rows[1]])).toBe(0);
+    const read = (await ds.query(
+      `SELECT "ts", "method", "route", "status", "duration_ms", "user_hash", "run_id", "correlation_id", "error_code", "spill_id" FROM "request_log" WHERE "run_id" = ${dialectOf(ds).param(1)} ORDER BY "id"`,
+      ['json-batch'],
+    )) as Record<string, unknown>[];
+    expect(read.map((r) => ({ ...r, ts: toNumber(r.ts), duration_ms: toNumber(r.duration_ms) }))).toEqual(
+      rows.map((r) => ({
+        ts: r.ts, method: r.method, route: r.route, status: r.status, duration_ms: r.durationMs, user_hash: r.userHash,
+        run_id: r.runId, correlation_id: r.correlationId, error_code: r.errorCode, spill_id: r.spillId ?? null,
+      })),
+    );
   });
 
   it('insertMany with ON CONFLICT DO NOTHING counts only the new rows', async () => {

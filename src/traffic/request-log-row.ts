@@ -13,11 +13,21 @@ export interface RequestLogRow {
   spillId?: string | null;
 }
 
-/** Column order of the INSERT; `toParams` must follow it. */
+/** Column order of the INSERT and of each row's array in `rowsAsJson`, with each column's SQL type on PostgreSQL. */
 export const REQUEST_LOG_COLUMNS = [
-  'ts', 'method', 'route', 'status', 'duration_ms', 'user_hash', 'run_id', 'correlation_id', 'error_code', 'spill_id',
+  ['ts', 'bigint'],
+  ['method', 'text'],
+  ['route', 'text'],
+  ['status', 'integer'],
+  ['duration_ms', 'double precision'],
+  ['user_hash', 'text'],
+  ['run_id', 'text'],
+  ['correlation_id', 'text'],
+  ['error_code', 'text'],
+  ['spill_id', 'text'],
 ] as const;
 
-export function pushParams(params: unknown[], row: RequestLogRow): void {
-  params.push(row.ts, row.method, row.route, row.status, row.durationMs, row.userHash, row.runId, row.correlationId, row.errorCode, row.spillId ?? null);
+/** The rows as one JSON array of arrays in column order: the single parameter of the INSERT. */
+export function rowsAsJson(rows: readonly RequestLogRow[]): string {
+  return JSON.stringify(rows.map((r) => [r.ts, r.method, r.route, r.status, r.durationMs, r.userHash, r.runId, r.correlationId, r.errorCode, r.spillId ?? null]));
 }

@@ -30,8 +30,8 @@ export const FLUSH_INTERVAL_MS = 50;
 /** Rows taken per drain step: a flush at 5k req/s carries ~500; a backlog drains in steps of this. */
 export const MAX_BATCH_ROWS = 20_000;
 /**
- * Rows per INSERT statement (10,000 bound parameters, well under SQLite's 32,766). Small enough that the statement
- * holds the shared connection for a few milliseconds only, so request queries interleave.
+ * Rows per INSERT statement (one JSON parameter of ~200 KB). Small enough that the statement holds the shared
+ * connection for a few milliseconds only, so request queries interleave.
  */
 export const ROWS_PER_INSERT = 1_000;
 /** Signal to exit: the promise operators get. */

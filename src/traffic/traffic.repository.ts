@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Dialect, dialectOf, toNumber } from '../database/dialect';
-import { pushParams, REQUEST_LOG_COLUMNS, RequestLogRow } from './request-log-row';
+import { REQUEST_LOG_COLUMNS, RequestLogRow, rowsAsJson } from './request-log-row';
 import { ALL_ROUTES, GroupAggregate, RollupFigures } from './rollup-math';
 import { STATUS_COUNTS_SQL } from './status-counts';
 import { HOUR_MS, MINUTE_MS } from './time';
@@ -40,12 +40,26 @@ export interface RunRequestRow {
   userHash: string | null;
 }
 
+/** INSERT … SELECT from the batch's JSON array (see insertRequests). */
+function insertRequestsSql(dialect: Dialect): string {
+  const columns = REQUEST_LOG_COLUMNS.map(([name]) => `"${name}"`).join(', ');
+  if (dialect.isPostgres) {
+    const fields = REQUEST_LOG_COLUMNS.map(([, type], i) => `("r"."value" ->> ${i})::${type}`).join(', ');
+    return `INSERT INTO "request_log" (${columns}) SELECT ${fields} FROM json_array_elements($1::json) WITH ORDINALITY AS "r" ("value", "n") ORDER BY "r"."n" ON CONFLICT DO NOTHING`;
+  }
+  // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint of the SELECT.
+  const fields = REQUEST_LOG_COLUMNS.map((_, i) => `"value" ->> ${i}`).join(', ');
+  return `INSERT INTO "request_log" (${columns}) SELECT ${fields} FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`;
+}
+
 @Injectable()
 export class TrafficRepository {
   private readonly dialect: Dialect;
+  private readonly insertRequestsSql: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.dialect = dialectOf(dataSource);
+    this.insertRequestsSql = insertRequestsSql(this.dialect);
   }
 
   get isOpen(): boolean {
@@ -61,15 +75,13 @@ export class TrafficRepository {
   }
 
   /**
-   * One multi-row INSERT (atomic on its own); the caller keeps the batch within the parameter limit. A row whose
-   * spill_id is already present is skipped (a replay after an interrupted one). Returns the rows inserted.
+   * One INSERT of the whole batch (atomic on its own), its rows passed as a single JSON parameter that the database
+   * unpacks (`json_each` / `json_array_elements`, in array order). A VALUES list would bind ten parameters a row:
+   * node-sqlite3 converts each one on the event loop, and the database parses a statement the size of the batch.
+   * A row whose spill_id is already present is skipped (a replay after an interrupted one). Returns the rows inserted.
    */
   async insertRequests(rows: readonly RequestLogRow[], manager = this.dataSource.manager): Promise<number> {
-    const params: unknown[] = [];
-    for (const row of rows) pushParams(params, row);
-    const columns = REQUEST_LOG_COLUMNS.map((c) => `"${c}"`).join(', ');
-    const sql = `INSERT INTO "request_log" (${columns}) VALUES ${this.dialect.valuesList(rows.length, REQUEST_LOG_COLUMNS.length)} ON CONFLICT DO NOTHING`;
-    return (await this.dialect.execute(manager, sql, params)).affected;
+    return (await this.dialect.execute(manager, this.insertRequestsSql, [rowsAsJson(rows)])).affected;
   }
 
   /** Runs fn with waits for a locked database bounded by `ms` (fn's statements go through the manager it is given). */
