@@ -24,13 +24,13 @@ interface Settings extends RequestPathSettings, ScaleSettings {
 }
 
 const FULL: Settings = {
-  runs: 3, durationS: 5, connections: 200, openRate: 1000, signIns: 300, pauseMs: 300,
+  runs: 3, durationS: 5, connections: 200, openRate: 1000, signIns: 300, signInWarmUp: 1000, pauseMs: 300,
   devnetUsers: 1500, devnetConcurrency: 200, devnetDurationS: 60,
   requests: 1_000_000, users: 10_000, executions: 100_000, days: 30, hourRequests: 100_000,
 };
 /** Seconds-long phases and small seeds: proves the script end to end (the smoke test in `npm test`). */
 const QUICK: Settings = {
-  runs: 1, durationS: 1, connections: 50, openRate: 200, signIns: 10, pauseMs: 50,
+  runs: 1, durationS: 1, connections: 50, openRate: 200, signIns: 10, signInWarmUp: 10, pauseMs: 50,
   devnetUsers: 30, devnetConcurrency: 20, devnetDurationS: 3,
   requests: 2_000, users: 50, executions: 200, days: 2, hourRequests: 500,
 };
