@@ -4,12 +4,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { LessThan, Repository } from 'typeorm';
 import { apiError, ErrorCode } from '../common/error-codes';
+import { dialectOf } from '../database/dialect';
 import { AppConfig, appConfig } from '../config/app.config';
 import { TelemetryEventsService } from '../telemetry-events/telemetry-events.service';
 import { User, UserSource } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { isSessionKey, newSessionKey, sessionKeyHash } from './session-key';
-import { SessionCache, SessionWithUser } from './session-cache';
+import { SESSION_CACHE_TTL_MS, SESSION_CACHE_TTL_SINGLE_PROCESS_MS, SessionCache, SessionWithUser } from './session-cache';
 import { Session, SessionStatus } from './session.entity';
 import { sessionStatus } from './session-status';
 import { SessionsRepository } from './sessions.repository';
@@ -32,7 +33,7 @@ export interface ActiveSession {
 @Injectable()
 export class SessionsService {
   private lastNonceSweep = 0;
-  private readonly cache = new SessionCache();
+  private readonly cache: SessionCache;
 
   constructor(
     @Inject(appConfig.KEY) private readonly config: AppConfig,
@@ -41,7 +42,9 @@ export class SessionsService {
     private readonly users: UsersService,
     private readonly events: TelemetryEventsService,
     private readonly repo: SessionsRepository,
-  ) {}
+  ) {
+    this.cache = new SessionCache(dialectOf(sessions.manager).isPostgres ? SESSION_CACHE_TTL_MS : SESSION_CACHE_TTL_SINGLE_PROCESS_MS);
+  }
 
   countByStatus(now: number): Promise<Record<SessionStatus, number>> {
     return this.repo.countByStatus(now);
