@@ -72,11 +72,16 @@ export async function requestPathPhase(rec: Recorder, o: RequestPathOptions): Pr
     const isLogged = (t: TargetName) => targets[t].baseUrl === logged.baseUrl;
 
     for (let run = 0; run < o.runs; run++) {
-      const order = Object.keys(targets) as TargetName[];
+      const order = (Object.keys(targets) as TargetName[]).filter((name) => name !== 'bare');
       // Alternate the order between rounds so neither side always runs on a warmer (or hotter) machine.
       if (run % 2 === 1) order.reverse();
+      // Bare NestJS runs before and after every target, and each target is compared with the mean of the two: this
+      // machine's throughput drifts by a third within a minute, so an anchor measured once a round, up to 45 s away
+      // from a target, carried that drift into its ratio.
       const rps = {} as Record<TargetName, number>;
-      for (const name of order) {
+      const bareAround = {} as Record<TargetName, number>;
+      const bareRuns: number[] = [];
+      const measure = async (name: TargetName): Promise<number> => {
         // /health carries the depth even when it answers 503 (its database ping timed out under load).
         const depthPoller = isLogged(name) ? poll(100, async () => (JSON.parse((await loggedClient.get('/health')).text) as HealthBody).requestLog.depth) : null;
         const f = await closedLoop(targets[name], o.connections, o.durationS);
@@ -86,7 +91,6 @@ export async function requestPathPhase(rec: Recorder, o: RequestPathOptions): Pr
           rec.add(o.driver, 'log.buffer.maxLagMs', (depth / f.rps) * 1000);
           loggedAnswered += f.responses;
         }
-        rps[name] = f.rps;
         if (name === 'health') {
           rec.add(o.driver, 'path.health.p50', f.p50);
           rec.add(o.driver, 'path.health.p99', f.p99);
@@ -94,15 +98,24 @@ export async function requestPathPhase(rec: Recorder, o: RequestPathOptions): Pr
         if (name === 'status') rec.add(o.driver, 'path.status.p99', f.p99);
         o.log(`  closed ${o.connections} conn ${name.padEnd(13)} ${Math.round(f.rps)} req/s p50 ${f.p50} ms p99 ${f.p99} ms${f.errors ? ` errors ${f.errors}` : ''}`);
         await sleep(o.pauseMs);
+        return f.rps;
+      };
+      bareRuns.push(await measure('bare'));
+      for (const name of order) {
+        rps[name] = await measure(name);
+        bareRuns.push(await measure('bare'));
+        bareAround[name] = (bareRuns[bareRuns.length - 2] + bareRuns[bareRuns.length - 1]) / 2;
       }
-      rec.add(o.driver, 'anchor.bare.rps', rps.bare);
+      const vsBare = (name: TargetName) => rps[name] / bareAround[name];
+      rec.add(o.driver, 'anchor.bare.rps', bareRuns.reduce((a, b) => a + b, 0) / bareRuns.length);
       rec.add(o.driver, 'anchor.plain.rps', rps.plain);
-      rec.add(o.driver, 'anchor.bareVsPlain', rps.bare / rps.plain);
+      rec.add(o.driver, 'anchor.bareVsPlain', 1 / vsBare('plain'));
       for (const name of ['health', 'preflight', 'statusNone', 'status'] as const) {
         rec.add(o.driver, `path.${name}.rps`, rps[name]);
-        rec.add(o.driver, `path.${name}.vsBare`, rps[name] / rps.bare);
+        rec.add(o.driver, `path.${name}.vsBare`, vsBare(name));
       }
-      for (const [on, off] of Object.entries(UNLOGGED_TWIN)) rec.add(o.driver, `log.${on}.ratio`, rps[on as TargetName] / rps[off]);
+      // Each side against its own neighbouring anchors, so the drift between the two runs cancels out too.
+      for (const [on, off] of Object.entries(UNLOGGED_TWIN)) rec.add(o.driver, `log.${on}.ratio`, vsBare(on as TargetName) / vsBare(off));
     }
     rec.add(o.driver, 'log.buffer.maxDepth', maxDepth);
     // The high-water mark of the closed-loop runs, before the open loop's queue or the sign-ins can add to it.
@@ -141,6 +154,8 @@ export async function requestPathPhase(rec: Recorder, o: RequestPathOptions): Pr
       o.log(`  engine ${Math.round(rps.engine)} req/s vs autocannon ${Math.round(rps.autocannon)} req/s`);
     }
 
+    // The CPU counted is the sign-ins' own, not the writer's catching up with the load runs before.
+    await untilLogWritten(loggedClient);
     const warm = await signInCpuMs(logged, loggedClient, o.signInWarmUp);
     rec.add(o.driver, 'signin.cpuMsCold', warm);
     o.log(`  sign-in warm-up: ${warm.toFixed(2)} ms server CPU each (${o.signInWarmUp} sign-ins)`);
@@ -164,6 +179,15 @@ async function expectStatuses(client: CountingClient, session: string): Promise<
   if (health.status !== 200 || statusNone.status !== 400 || status.status !== 200) {
     throw new Error(`unexpected answers: /health ${health.status}, status without session ${statusNone.status}, with session ${status.status}`);
   }
+}
+
+/** Waits until the request-log buffer is empty (/health requestLog.depth 0), checking every 100 ms, at most 60 s. */
+async function untilLogWritten(client: CountingClient): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 60_000; await sleep(100)) {
+    const body = JSON.parse((await client.get('/health')).text) as HealthBody;
+    if (body.requestLog.depth === 0) return;
+  }
+  throw new Error('the request-log buffer did not empty within 60 s');
 }
 
 /** Server CPU (user + system, /proc/<pid>/stat) across `n` sign-ins, 8 in flight, divided by n. */
