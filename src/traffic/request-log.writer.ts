@@ -30,10 +30,13 @@ export const FLUSH_INTERVAL_MS = 50;
 /** Rows taken per drain step: a flush at 5k req/s carries ~500; a backlog drains in steps of this. */
 export const MAX_BATCH_ROWS = 20_000;
 /**
- * Rows per INSERT statement (one JSON parameter of ~200 KB). Small enough that the statement holds the shared
- * connection for a few milliseconds only, so request queries interleave.
+ * Rows per INSERT statement (one JSON parameter, ~200 bytes a row). SQLite: small enough that the statement holds the
+ * app's one shared connection for a few milliseconds only, so request queries interleave. PostgreSQL: each statement
+ * is a transaction of its own (BEGIN, SET LOCAL statement_timeout, INSERT, COMMIT), four round trips that each wait a
+ * turn of a busy event loop; with 1,000 rows a statement that capped the writer near 5,000 rows a second, below a
+ * saturated server's request rate, and the buffer fell seconds behind. Requests use the pool's other connections.
  */
-export const ROWS_PER_INSERT = 1_000;
+export const ROWS_PER_INSERT = { sqlite: 1_000, postgres: 5_000 } as const;
 /** Signal to exit: the promise operators get. */
 export const SHUTDOWN_BOUND_MS = 10_000;
 /**
@@ -196,7 +199,7 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
   private async writeBatch(batch: HeldBatch): Promise<boolean> {
     let ok = true;
     while (batch.written < batch.rows.length) {
-      const chunk = batch.rows.slice(batch.written, batch.written + ROWS_PER_INSERT);
+      const chunk = batch.rows.slice(batch.written, batch.written + ROWS_PER_INSERT[this.repo.dialectKind]);
       try {
         await this.withStatementTimeout((manager) => this.repo.insertRequests(chunk, manager));
       } catch (e) {
@@ -255,8 +258,9 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
           this.logger.error(`${unreadable} unreadable lines in ${this.spill.path} (a crash while spilling), counted as dropped`);
         }
         let inserted = 0;
-        for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-          const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+        const perInsert = ROWS_PER_INSERT[this.repo.dialectKind];
+        for (let start = 0; start < rows.length; start += perInsert) {
+          const chunk = rows.slice(start, start + perInsert);
           inserted += await this.withStatementTimeout((manager) => this.repo.insertRequests(chunk, manager));
         }
         await this.users.touchLastSeen(lastSeenOf(rows));

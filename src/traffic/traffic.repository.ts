@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Dialect, dialectOf, toNumber } from '../database/dialect';
+import { Dialect, DialectKind, dialectOf, toNumber } from '../database/dialect';
 import { REQUEST_LOG_COLUMNS, RequestLogRow, rowsAsJson } from './request-log-row';
 import { ALL_ROUTES, GroupAggregate, RollupFigures } from './rollup-math';
 import { STATUS_COUNTS_SQL } from './status-counts';
@@ -60,6 +60,10 @@ export class TrafficRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.dialect = dialectOf(dataSource);
     this.insertRequestsSql = insertRequestsSql(this.dialect);
+  }
+
+  get dialectKind(): DialectKind {
+    return this.dialect.kind;
   }
 
   get isOpen(): boolean {
