@@ -173,30 +173,41 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
     }
   }
 
+  /**
+   * Writes batches while rows keep coming. Each batch's last_seen_at update goes out without waiting for it, beside
+   * the next batch's INSERT: every statement's answer waits a turn of the event loop, which a saturated server makes
+   * long, and waiting for both doubled how far the buffer fell behind. The updates only ever move last_seen_at
+   * forward, so their order does not matter; the drain ends once all of them have answered.
+   */
   private async drain(): Promise<boolean> {
-    while (this.buffer.queued > 0 && this.repo.isOpen && !this.pastDeadline()) {
-      const batch = this.buffer.take(MAX_BATCH_ROWS);
-      // From the signal on, a row may end up both written and spilled (a write that answers after the deadline).
-      if (this.shutdown) for (const row of batch.rows) row.spillId ??= randomUUID();
-      const ok = await this.writeBatch(batch);
-      const requeued = this.buffer.release(batch);
-      if (!ok || requeued > 0) {
-        this.buffer.recordWriteFailure();
-        return false;
+    const touches: Promise<void>[] = [];
+    try {
+      while (this.buffer.queued > 0 && this.repo.isOpen && !this.pastDeadline()) {
+        const batch = this.buffer.take(MAX_BATCH_ROWS);
+        // From the signal on, a row may end up both written and spilled (a write that answers after the deadline).
+        if (this.shutdown) for (const row of batch.rows) row.spillId ??= randomUUID();
+        const ok = await this.writeBatch(batch, touches);
+        const requeued = this.buffer.release(batch);
+        if (!ok || requeued > 0) {
+          this.buffer.recordWriteFailure();
+          return false;
+        }
       }
+      return true;
+    } finally {
+      await Promise.all(touches);
     }
-    return true;
   }
 
   /**
-   * Multi-row INSERTs with bound parameters, each statement atomic on its own (autocommit), then users' last_seen_at
-   * (UsersService). Progress is kept on the batch: on a failed statement, exactly the rows from it on go back to the
+   * INSERTs of the batch's rows, each statement atomic on its own (autocommit), then users' last_seen_at (UsersService,
+   * added to `touches`, not awaited). Progress is kept on the batch: on a failed statement, exactly the rows from it on go back to the
    * buffer, so a retry neither loses nor duplicates a row. No explicit transaction on purpose: TypeORM's SQLite driver
    * runs the whole app on one shared connection, where a BEGIN of ours would nest with (and could be undone by, or
    * break) another feature's transaction; and a second connection starves on the shared libuv pool while the first
    * one waits for its lock (measured: SQLITE_BUSY after the 5 s timeout under concurrent writes).
    */
-  private async writeBatch(batch: HeldBatch): Promise<boolean> {
+  private async writeBatch(batch: HeldBatch, touches: Promise<void>[]): Promise<boolean> {
     let ok = true;
     while (batch.written < batch.rows.length) {
       const chunk = batch.rows.slice(batch.written, batch.written + ROWS_PER_INSERT[this.repo.dialectKind]);
@@ -211,7 +222,7 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
     }
     const seen = lastSeenOf(batch.rows.slice(0, batch.written));
     // Only rows just written count, so a database that refused them is not asked for this either.
-    if (seen.size > 0) await this.users.touchLastSeen(seen).catch((e: unknown) => this.logFailure(e, 0));
+    if (seen.size > 0) touches.push(this.users.touchLastSeen(seen).catch((e: unknown) => this.logFailure(e, 0)));
     return ok;
   }
 
