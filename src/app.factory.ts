@@ -1,8 +1,9 @@
 // Creates and configures the application exactly as production runs it; tests and tools call this too.
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { NextFunction, Request, Response, Router } from 'express';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { bodyParserErrorMiddleware } from './common/body-parser-errors';
@@ -57,7 +58,15 @@ export function configureApp(app: NestExpressApplication): void {
   setUpSwagger(app);
 }
 
-function setUpSwagger(app: INestApplication): void {
+/** Where the OpenAPI UI is served; its JSON document is at `/docs/json`. */
+const DOCS_PATH = '/docs';
+
+/**
+ * The OpenAPI UI and documents live on their own router, entered only for paths under /docs. Swagger's setup adds
+ * eight routes and a static folder; on the application's router every API request would try each of them before
+ * reaching its own route (~0.5 µs a layer in a CPU profile), here they cost one prefix check.
+ */
+function setUpSwagger(app: NestExpressApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -70,5 +79,13 @@ function setUpSwagger(app: INestApplication): void {
       .addGlobalResponse(RATE_LIMITED_RESPONSE)
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  const docs = Router();
+  const docsAdapter = new ExpressAdapter(docs);
+  // SwaggerModule.setup registers through these two members only (and reads no global prefix: none is set).
+  const docsHost = {
+    getHttpAdapter: () => docsAdapter,
+    useStaticAssets: (path: string, options: object) => docsAdapter.useStaticAssets(path, options),
+  } as unknown as INestApplication;
+  SwaggerModule.setup(DOCS_PATH, docsHost, document, { jsonDocumentUrl: `${DOCS_PATH}/json` });
+  app.use((req: Request, res: Response, next: NextFunction) => (req.url.startsWith(DOCS_PATH) ? docs(req, res, next) : next()));
 }

@@ -70,6 +70,15 @@ describe('foundation: error model, health, metrics, docs', () => {
     const doc = await request(t.http).get('/docs/json').expect(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health', '/metrics']));
   });
+
+  it('the OpenAPI UI\'s own files and the YAML document are served from the /docs router, and paths beside it are 404', async () => {
+    await request(t.http).get('/docs/swagger-ui.css').expect(200).expect('content-type', /text\/css/);
+    await request(t.http).get('/docs/swagger-ui-init.js').expect(200).expect('content-type', /javascript/);
+    const yaml = await request(t.http).get('/docs-yaml').expect(200).expect('content-type', /yaml/);
+    expect(yaml.text).toContain('/health:');
+    const beside = await request(t.http).get('/docsx').expect(404);
+    expect(beside.headers['x-correlation-id']).toBeDefined();
+  });
 });
 
 describe('foundation: health when the database does not answer', () => {
