@@ -186,10 +186,10 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
 
   /**
    * Writes batches: from a tick, what is queued (and more only when the write outlasted an interval or a backlog built
-   * up); from flush() and at shutdown, until the buffer is empty. Each batch's last_seen_at update goes out without waiting for it, beside
-   * the next batch's INSERT: every statement's answer waits a turn of the event loop, which a saturated server makes
-   * long, and waiting for both doubled how far the buffer fell behind. The updates only ever move last_seen_at
-   * forward, so their order does not matter; the drain ends once all of them have answered.
+   * up); from flush() and at shutdown, until the buffer is empty. Each batch's last_seen_at update goes out without
+   * waiting for it, beside the next batch's INSERT: every statement's answer waits a turn of the event loop, which a
+   * saturated server makes long, and waiting for both doubled how far the buffer fell behind. The updates only ever
+   * move last_seen_at forward, so their order does not matter; the drain ends once all of them have answered.
    */
   private async drain(): Promise<boolean> {
     const touches: Promise<void>[] = [];
@@ -205,7 +205,8 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
           this.buffer.recordWriteFailure();
           return false;
         }
-        if (!this.untilEmpty && !this.shutdown && this.buffer.queued < REQUEST_LOG_HIGH_WATER && Date.now() - startedAt < FLUSH_INTERVAL_MS) break;
+        const backlog = this.buffer.queued >= REQUEST_LOG_HIGH_WATER || Date.now() - startedAt >= FLUSH_INTERVAL_MS;
+        if (!this.untilEmpty && !this.shutdown && !backlog) break;
       }
       return true;
     } finally {
