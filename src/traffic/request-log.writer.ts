@@ -102,7 +102,8 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.tick(), FLUSH_INTERVAL_MS);
     this.timer.unref();
-    this.buffer.onHighWater(() => void this.flush());
+    // Wakes the writer early; the drain itself goes on while the backlog lasts (flush() would drain until empty).
+    this.buffer.onHighWater(() => void this.startDrain());
   }
 
   /**
@@ -205,8 +206,8 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
           this.buffer.recordWriteFailure();
           return false;
         }
-        const backlog = this.buffer.queued >= REQUEST_LOG_HIGH_WATER || Date.now() - startedAt >= FLUSH_INTERVAL_MS;
-        if (!this.untilEmpty && !this.shutdown && !backlog) break;
+        const behind = this.buffer.queued >= REQUEST_LOG_HIGH_WATER || Date.now() - startedAt >= FLUSH_INTERVAL_MS;
+        if (!this.untilEmpty && !this.shutdown && !behind) break;
       }
       return true;
     } finally {
