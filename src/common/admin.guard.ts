@@ -1,9 +1,9 @@
 // Admin endpoints: `Authorization: Bearer $TELEMETRY_ADMIN_TOKEN` (constant-time compare), or loopback when unset.
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { AppConfig, appConfig } from '../config/app.config';
-import { apiError, ErrorCode } from './error-codes';
+import { apiException, ErrorCode } from './error-codes';
 import { isLoopback } from './loopback';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -17,12 +17,12 @@ export class AdminGuard implements CanActivate {
     const token = this.config.adminToken;
     if (!token) {
       if (isLoopback(req)) return true;
-      throw new ForbiddenException(apiError(ErrorCode.FORBIDDEN, 'Admin endpoints answer loopback clients only while TELEMETRY_ADMIN_TOKEN is unset'));
+      throw apiException(HttpStatus.FORBIDDEN, ErrorCode.FORBIDDEN, 'Admin endpoints answer loopback clients only while TELEMETRY_ADMIN_TOKEN is unset');
     }
     const header = req.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7) : '';
     // Hashing both sides first makes the comparison constant-time whatever the lengths.
     if (given && timingSafeEqual(digest(given), digest(token))) return true;
-    throw new UnauthorizedException(apiError(ErrorCode.UNAUTHORIZED, 'Missing or invalid admin bearer token'));
+    throw apiException(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, 'Missing or invalid admin bearer token');
   }
 }

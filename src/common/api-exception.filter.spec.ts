@@ -1,4 +1,6 @@
-import { isDatabaseUnavailable } from './api-exception.filter';
+import { HttpException } from '@nestjs/common';
+import { isDatabaseUnavailable, toApiError } from './api-exception.filter';
+import { apiException, ErrorCode } from './error-codes';
 
 function dbError(message: string, code?: string, viaDriverError = false): Error {
   const e = new Error(message) as Error & { code?: string; driverError?: { code?: string } };
@@ -28,4 +30,18 @@ describe('isDatabaseUnavailable (503 DATABASE_UNAVAILABLE instead of 500)', () =
     ['syntax error (a bug, not an outage)', dbError('syntax error at end of input', '42601', true)],
     ['not an Error', { code: 'ECONNREFUSED' }],
   ])('%s is not an outage', (_, e) => expect(isDatabaseUnavailable(e)).toBe(false));
+});
+
+describe('apiException', () => {
+  it('is an HttpException answering its status, code and message, built without a stack trace', () => {
+    const limit = Error.stackTraceLimit;
+    const e = apiException(404, ErrorCode.SESSION_NOT_FOUND, 'No such session');
+    expect(e).toBeInstanceOf(HttpException);
+    expect(toApiError(e)).toEqual({ status: 404, code: 'SESSION_NOT_FOUND', message: 'No such session' });
+    // No frames: the stack is the first line alone ("<name>: <message>").
+    expect(e.stack?.split('\n')).toHaveLength(1);
+    // Other errors keep their stacks.
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('x').stack?.split('\n').length).toBeGreaterThan(1);
+  });
 });

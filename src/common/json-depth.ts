@@ -1,8 +1,8 @@
 // Caps how deeply a parsed JSON body nests: class-transformer and class-validator recurse once per level, so a body
 // like {"a":{"a":…}} 5,000 deep overflowed the stack (500) before validation could answer.
-import { BadRequestException } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { apiError, ErrorCode } from './error-codes';
+import { apiException, ErrorCode } from './error-codes';
 
 export const MAX_JSON_DEPTH = 64;
 
@@ -28,7 +28,7 @@ export function jsonDepthExceeds(value: unknown, max: number): boolean {
 /** Express middleware right after the body parsers, before any pipe sees the body. */
 export function jsonDepthMiddleware(req: Request, _res: Response, next: NextFunction): void {
   if (jsonDepthExceeds(req.body, MAX_JSON_DEPTH)) {
-    next(new BadRequestException(apiError(ErrorCode.JSON_TOO_DEEP, `Request body nests deeper than ${MAX_JSON_DEPTH} levels`)));
+    next(apiException(HttpStatus.BAD_REQUEST, ErrorCode.JSON_TOO_DEEP, `Request body nests deeper than ${MAX_JSON_DEPTH} levels`));
     return;
   }
   next();

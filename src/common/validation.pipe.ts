@@ -1,6 +1,6 @@
 // The global ValidationPipe: unknown fields rejected, values transformed, one error code.
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
-import { apiError, ErrorCode } from './error-codes';
+import { HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import { apiException, ErrorCode } from './error-codes';
 
 /**
  * One message per failed field. class-validator reports a field's constraints last-written first, and every DTO writes
@@ -22,6 +22,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     exceptionFactory: (errors) =>
-      new BadRequestException(apiError(ErrorCode.VALIDATION_ERROR, flatten(errors).join('; ') || 'Invalid request')),
+      apiException(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_ERROR, flatten(errors).join('; ') || 'Invalid request'),
   });
 }

@@ -1,9 +1,9 @@
 // Aave v3 account data read through the shared JSON-RPC provider, cached per address with reads coalesced,
 // so a crowd asking about the same address costs one eth_call per cache period.
-import { BadGatewayException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Contract, getAddress } from 'ethers';
 import { LRUCache } from 'lru-cache';
-import { apiError, ErrorCode } from '../common/error-codes';
+import { apiException, ErrorCode } from '../common/error-codes';
 import { AppConfig, appConfig } from '../config/app.config';
 import { ChainService, RPC_TIMEOUT_MS, withTimeout } from '../chain/chain.service';
 import { AAVE_ACCOUNT_FIELDS, AAVE_POOL_ABI } from './aave-pool.abi';
@@ -37,9 +37,7 @@ export class DefiService {
 
   async aavePositions(address: string): Promise<AavePosition> {
     if (!this.pool) {
-      throw new ServiceUnavailableException(
-        apiError(ErrorCode.RPC_NOT_CONFIGURED, 'Aave positions need ETH_RPC_URL and AAVE_POOL_ADDRESS to be configured'),
-      );
+      throw apiException(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.RPC_NOT_CONFIGURED, 'Aave positions need ETH_RPC_URL and AAVE_POOL_ADDRESS to be configured');
     }
     // AAVE_CACHE_MS=0 turns the cache off (lru-cache would read a ttl of 0 as "forever"); reads still coalesce.
     const position = await this.positions.fetch(address.toLowerCase(), {
@@ -60,7 +58,7 @@ export class DefiService {
       )) as bigint[];
     } catch (error) {
       const reason = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
-      throw new BadGatewayException(apiError(ErrorCode.RPC_ERROR, `Aave pool read failed: ${reason.slice(0, 200)}`));
+      throw apiException(HttpStatus.BAD_GATEWAY, ErrorCode.RPC_ERROR, `Aave pool read failed: ${reason.slice(0, 200)}`);
     }
     const position = { address: getAddress(key), readAt: new Date().toISOString() } as AavePosition;
     AAVE_ACCOUNT_FIELDS.forEach((field, i) => (position[field] = values[i].toString()));

@@ -1,9 +1,9 @@
 // Public devnet statistics, a view over the owners' methods: traffic totals, user counts, execution counts and token totals.
 // Every figure is an indexed count or a read of a running total; nothing sums or distinct-counts raw history.
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CoalescingCache } from '../common/coalescing-cache';
-import { apiError, ErrorCode } from '../common/error-codes';
+import { apiException, ErrorCode } from '../common/error-codes';
 import { AppConfig, appConfig } from '../config/app.config';
 import { ExecutionsService } from '../executions/executions.service';
 import { findToken, TOKENS } from '../executions/tokens';
@@ -33,7 +33,7 @@ export class DevnetStatsService {
   /** Cached ≤ 2 s, concurrent callers share one computation; a closed database is a 503, even with a warm cache. */
   get(): Promise<DevnetStats> {
     if (!this.dataSource.isInitialized) {
-      return Promise.reject(new ServiceUnavailableException(apiError(ErrorCode.DATABASE_UNAVAILABLE, 'The database did not answer')));
+      return Promise.reject(apiException(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.DATABASE_UNAVAILABLE, 'The database did not answer'));
     }
     return this.cache.get(() => this.compute(Date.now()));
   }

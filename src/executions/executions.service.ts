@@ -1,10 +1,10 @@
 // The execution ledger: prepare → submit → confirmed | failed, with every transition a conditional UPDATE.
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { TransactionSenders } from '../chain/transaction-senders.service';
-import { apiError, ErrorCode } from '../common/error-codes';
+import { apiException, ErrorCode } from '../common/error-codes';
 import { dialectOf } from '../database/dialect';
 import { AppConfig, appConfig } from '../config/app.config';
 import { FeesService } from '../fees/fees.service';
@@ -94,11 +94,11 @@ function afterKeyset(query: SelectQueryBuilder<Execution>, column: string, after
   );
 }
 
-const notFound = () => new NotFoundException(apiError(ErrorCode.EXECUTION_NOT_FOUND, 'No such execution'));
+const notFound = () => apiException(HttpStatus.NOT_FOUND, ErrorCode.EXECUTION_NOT_FOUND, 'No such execution');
 const illegal = (from: ExecutionStatus, to: ExecutionStatus) =>
-  new ConflictException(apiError(ErrorCode.INVALID_TRANSITION, `An execution cannot go from ${from} to ${to}`));
+  apiException(HttpStatus.CONFLICT, ErrorCode.INVALID_TRANSITION, `An execution cannot go from ${from} to ${to}`);
 const hashInUse = () =>
-  new ConflictException(apiError(ErrorCode.TX_HASH_IN_USE, 'This transaction hash already backs another of your executions, or a confirmed one'));
+  apiException(HttpStatus.CONFLICT, ErrorCode.TX_HASH_IN_USE, 'This transaction hash already backs another of your executions, or a confirmed one');
 
 @Injectable()
 export class ExecutionsService {
@@ -202,10 +202,10 @@ export class ExecutionsService {
   /** Stores a prepared execution (acknowledged only after the insert commits), or only quotes it (validateOnly). */
   async prepare(user: User, session: Session, dto: PrepareExecutionDto, requestCorrelationId?: string, now = Date.now()): Promise<PrepareResult> {
     if (!this.config.executionAdapters.includes(dto.action)) {
-      throw new BadRequestException(apiError(ErrorCode.UNKNOWN_ACTION, 'action is not an allowed adapter (see preflight)'));
+      throw apiException(HttpStatus.BAD_REQUEST, ErrorCode.UNKNOWN_ACTION, 'action is not an allowed adapter (see preflight)');
     }
     const token = dto.token === undefined ? null : findToken(dto.token);
-    if (token === undefined) throw new BadRequestException(apiError(ErrorCode.UNKNOWN_TOKEN, 'token is not in the token list (see preflight)'));
+    if (token === undefined) throw apiException(HttpStatus.BAD_REQUEST, ErrorCode.UNKNOWN_TOKEN, 'token is not in the token list (see preflight)');
     const amount = dto.amount === undefined ? null : BigInt(dto.amount);
     const feeBps = this.fees.feeBps;
     const quote = amount === null ? null : this.fees.quote(amount, feeBps);
@@ -260,7 +260,7 @@ export class ExecutionsService {
     if (holder && holder.id !== row.id) throw hashInUse();
     const sender = await this.senders.senderOf(hash);
     if (sender !== undefined && !this.isWallet(user.addressHash, sender)) {
-      throw new ConflictException(apiError(ErrorCode.TX_SENDER_MISMATCH, 'This transaction was sent by another wallet than the one signed in'));
+      throw apiException(HttpStatus.CONFLICT, ErrorCode.TX_SENDER_MISMATCH, 'This transaction was sent by another wallet than the one signed in');
     }
     let affected: number | undefined;
     try {
@@ -324,7 +324,7 @@ export class ExecutionsService {
     if (!row) throw notFound();
     if (row.status === 'confirmed' && row.txHash === hash) return toExecutionView(row);
     if (row.status !== 'submitted') throw illegal(row.status, 'confirmed');
-    if (row.txHash !== hash) throw new ConflictException(apiError(ErrorCode.TX_HASH_MISMATCH, 'The receipt is for another transaction than the one submitted'));
+    if (row.txHash !== hash) throw apiException(HttpStatus.CONFLICT, ErrorCode.TX_HASH_MISMATCH, 'The receipt is for another transaction than the one submitted');
     // Checked before the transaction: a unique violation inside it would roll back statements of other requests that
     // share SQLite's one connection.
     if (await this.executions.existsBy({ txHash: hash, status: 'confirmed' })) throw hashInUse();

@@ -1,10 +1,10 @@
 // The one rate limiter: plain Express middleware in front of the body parsers, static files, /docs and every route, so
 // 404 floods, asset and docs requests and malformed bodies all count. RATE_LIMIT_PER_MIN per client IP per 60 s
 // (0 disables); loopback clients are exempt, which also covers liveness probes and scrapers on the host.
-import { HttpException, HttpStatus, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MemoryStore, rateLimit } from 'express-rate-limit';
-import { apiError, ErrorCode } from '../common/error-codes';
+import { apiException, ErrorCode } from '../common/error-codes';
 import { isLoopbackIp } from '../common/loopback';
 import { AppConfig, appConfig } from '../config/app.config';
 
@@ -29,7 +29,7 @@ export class RateLimiter implements OnApplicationShutdown {
       validate: { xForwardedForHeader: false },
       // Through Nest's exception filter: the API's error envelope, x-correlation-id and the request log's error code.
       handler: (_req: Request, _res: Response, next: NextFunction) => {
-        next(new HttpException(apiError(ErrorCode.RATE_LIMITED, `Too many requests: at most ${limit} per minute from one client`), HttpStatus.TOO_MANY_REQUESTS));
+        next(apiException(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED, `Too many requests: at most ${limit} per minute from one client`));
       },
     });
     // Without TRUST_PROXY, req.ip is the socket's address: read there, it spares Express's X-Forwarded-For walk (~8 µs).

@@ -1,9 +1,9 @@
 // Sign-In with Ethereum: nonces, session creation, status, revocation, and the lookup behind ActiveSessionGuard.
-import { HttpException, HttpStatus, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { LessThan, Repository } from 'typeorm';
-import { apiError, ErrorCode } from '../common/error-codes';
+import { apiException, ErrorCode } from '../common/error-codes';
 import { dialectOf } from '../database/dialect';
 import { AppConfig, appConfig } from '../config/app.config';
 import { TelemetryEventsService } from '../telemetry-events/telemetry-events.service';
@@ -92,17 +92,17 @@ export class SessionsService {
   private async consumeNonce(nonce: string, now: number): Promise<void> {
     if (await this.repo.consumeNonce(nonce, now)) return;
     const row = await this.nonces.findOneBy({ nonce });
-    if (!row) throw new UnauthorizedException(apiError(ErrorCode.NONCE_INVALID, 'The nonce was not issued by this server'));
-    if (row.usedAt !== null) throw new UnauthorizedException(apiError(ErrorCode.NONCE_USED, 'The nonce has already been used'));
-    throw new UnauthorizedException(apiError(ErrorCode.NONCE_EXPIRED, 'The nonce has expired; request a new one'));
+    if (!row) throw apiException(HttpStatus.UNAUTHORIZED, ErrorCode.NONCE_INVALID, 'The nonce was not issued by this server');
+    if (row.usedAt !== null) throw apiException(HttpStatus.UNAUTHORIZED, ErrorCode.NONCE_USED, 'The nonce has already been used');
+    throw apiException(HttpStatus.UNAUTHORIZED, ErrorCode.NONCE_EXPIRED, 'The nonce has expired; request a new one');
   }
 
   /** For GET /status and POST /revoke: 400 when missing or malformed, 404 when unknown. */
   async findByKey(key: string | undefined): Promise<Session & { user: User }> {
-    if (!key) throw new HttpException(apiError(ErrorCode.SESSION_REQUIRED, 'Send the session id in header x-session-id'), HttpStatus.BAD_REQUEST);
-    if (!isSessionKey(key)) throw new HttpException(apiError(ErrorCode.INVALID_SESSION_ID, 'A session id is 0x + 64 hex characters'), HttpStatus.BAD_REQUEST);
+    if (!key) throw apiException(HttpStatus.BAD_REQUEST, ErrorCode.SESSION_REQUIRED, 'Send the session id in header x-session-id');
+    if (!isSessionKey(key)) throw apiException(HttpStatus.BAD_REQUEST, ErrorCode.INVALID_SESSION_ID, 'A session id is 0x + 64 hex characters');
     const session = await this.lookup(key);
-    if (!session) throw new NotFoundException(apiError(ErrorCode.SESSION_NOT_FOUND, 'No such session'));
+    if (!session) throw apiException(HttpStatus.NOT_FOUND, ErrorCode.SESSION_NOT_FOUND, 'No such session');
     return session;
   }
 
@@ -140,13 +140,13 @@ export class SessionsService {
 
   /** For ActiveSessionGuard: anything but an active session is 401 with a code that says why. */
   async requireActive(key: string | undefined, now = Date.now()): Promise<ActiveSession> {
-    if (!key) throw new UnauthorizedException(apiError(ErrorCode.SESSION_REQUIRED, 'This endpoint needs an active session in header x-session-id'));
-    if (!isSessionKey(key)) throw new UnauthorizedException(apiError(ErrorCode.INVALID_SESSION_ID, 'A session id is 0x + 64 hex characters'));
+    if (!key) throw apiException(HttpStatus.UNAUTHORIZED, ErrorCode.SESSION_REQUIRED, 'This endpoint needs an active session in header x-session-id');
+    if (!isSessionKey(key)) throw apiException(HttpStatus.UNAUTHORIZED, ErrorCode.INVALID_SESSION_ID, 'A session id is 0x + 64 hex characters');
     const session = await this.lookup(key);
-    if (!session) throw new UnauthorizedException(apiError(ErrorCode.SESSION_NOT_FOUND, 'No such session'));
+    if (!session) throw apiException(HttpStatus.UNAUTHORIZED, ErrorCode.SESSION_NOT_FOUND, 'No such session');
     const status = sessionStatus(session, now);
-    if (status === 'revoked') throw new UnauthorizedException(apiError(ErrorCode.SESSION_REVOKED, 'The session has been revoked'));
-    if (status === 'expired') throw new UnauthorizedException(apiError(ErrorCode.SESSION_EXPIRED, 'The session has expired; sign in again'));
+    if (status === 'revoked') throw apiException(HttpStatus.UNAUTHORIZED, ErrorCode.SESSION_REVOKED, 'The session has been revoked');
+    if (status === 'expired') throw apiException(HttpStatus.UNAUTHORIZED, ErrorCode.SESSION_EXPIRED, 'The session has expired; sign in again');
     return { session, user: session.user };
   }
 }

@@ -1,11 +1,11 @@
 // Traffic runs: opened by a load-test / devnet-load / exec-batch tool before its first request (it gets the run's
 // secret key), finished after its last with what the tool measured on its side.
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { apiError, ErrorCode } from '../common/error-codes';
+import { apiException, ErrorCode } from '../common/error-codes';
 import { newSecretKey, secretKeyHash } from '../common/secret-key';
 import { dialectOf } from '../database/dialect';
 import { TelemetryEventsService } from '../telemetry-events/telemetry-events.service';
@@ -106,7 +106,7 @@ export class TrafficRunsService {
       }), { reload: false, transaction: false });
     } catch (e) {
       if (dialectOf(this.runs.manager).isUniqueViolation(e)) {
-        throw new ConflictException(apiError(ErrorCode.RUN_ALREADY_EXISTS, `Run ${runId} already exists`));
+        throw apiException(HttpStatus.CONFLICT, ErrorCode.RUN_ALREADY_EXISTS, `Run ${runId} already exists`);
       }
       throw e;
     }
@@ -118,10 +118,10 @@ export class TrafficRunsService {
   /** Stores the tool's measurements and closes the run: 404 RUN_NOT_FOUND, 409 RUN_ALREADY_FINISHED. */
   async finish(runId: string, dto: FinishRunDto, now = Date.now()): Promise<TrafficRunView> {
     const run = await this.runs.findOneBy({ runId });
-    if (!run) throw new NotFoundException(apiError(ErrorCode.RUN_NOT_FOUND, `No run ${runId}`));
+    if (!run) throw apiException(HttpStatus.NOT_FOUND, ErrorCode.RUN_NOT_FOUND, `No run ${runId}`);
     const endedAt = dto.endedAt ?? now;
     if (run.endedAt === null && endedAt < run.startedAt) {
-      throw new BadRequestException(apiError(ErrorCode.VALIDATION_ERROR, 'endedAt must not be before the run started'));
+      throw apiException(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_ERROR, 'endedAt must not be before the run started');
     }
     const figures: Partial<TrafficRun> = {
       endedAt, requests: dto.requests, okPct: dto.okPct, p50Ms: dto.p50Ms, p95Ms: dto.p95Ms, p99Ms: dto.p99Ms,
@@ -129,7 +129,7 @@ export class TrafficRunsService {
     };
     // Conditional on still being open, so two concurrent finishes cannot both win.
     const { affected } = await this.runs.update({ id: run.id, endedAt: IsNull() }, figures as QueryDeepPartialEntity<TrafficRun>);
-    if (affected !== 1) throw new ConflictException(apiError(ErrorCode.RUN_ALREADY_FINISHED, `Run ${runId} is already finished`));
+    if (affected !== 1) throw apiException(HttpStatus.CONFLICT, ErrorCode.RUN_ALREADY_FINISHED, `Run ${runId} is already finished`);
     if (run.keyHash) this.runKeys.forget(run.keyHash);
     this.events.emit('run.recorded', { runId, kind: run.kind, requests: dto.requests, okPct: dto.okPct, http5xx: dto.http5xx });
     return toRunView({ ...run, ...figures });
