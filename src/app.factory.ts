@@ -6,10 +6,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { NextFunction, Request, Response, Router } from 'express';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
-import { bodyParserErrorMiddleware } from './common/body-parser-errors';
+import { bodyParsingMiddleware } from './common/body-parsing';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
 import { ResponseEnvelopeAdapter } from './common/response-envelope.adapter';
-import { jsonDepthMiddleware } from './common/json-depth';
 import { ServiceLogger } from './logging/service-logger';
 import { RATE_LIMITED_RESPONSE } from './openapi/api-responses';
 import { SESSION_HEADER } from './sessions/session-request';
@@ -49,10 +48,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(app.get(RequestLogger).middleware);
   // Before the body parser, static files and /docs: one limit for every request (a 429 is still logged, above).
   app.use(app.get(RateLimiter).middleware);
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
-  app.use(bodyParserErrorMiddleware);
-  app.use(jsonDepthMiddleware);
+  app.use(bodyParsingMiddleware(BODY_LIMIT));
   app.useStaticAssets(join(findPublicDir(), 'assets'), assetsStaticOptions());
   app.enableShutdownHooks();
   setUpSwagger(app);

@@ -1,6 +1,5 @@
 // Turns body-parser failures into HTTP exceptions with stable codes before Nest's generic mapping loses them.
 import { HttpStatus } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
 import { apiException, defaultCodeForStatus, ErrorCode } from './error-codes';
 
 interface BodyParserError {
@@ -25,9 +24,4 @@ export function translateBodyParserError(err: unknown): unknown {
   if (e.type === 'entity.too.large') return apiException(HttpStatus.PAYLOAD_TOO_LARGE, ErrorCode.PAYLOAD_TOO_LARGE, 'Request body exceeds 64 KiB');
   if (e.status >= 400 && e.status < 500) return apiException(e.status, defaultCodeForStatus(e.status), 'Request body could not be read');
   return err;
-}
-
-/** Express error middleware placed right after the body parsers. */
-export function bodyParserErrorMiddleware(err: unknown, _req: Request, _res: Response, next: NextFunction): void {
-  next(translateBodyParserError(err));
 }
