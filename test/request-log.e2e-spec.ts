@@ -123,6 +123,17 @@ describe('request logging: buffer health, users seen, disabled logging', () => {
     expect(await users.count()).toBe(2);
   });
 
+  it('keeps logging past id 2^31 - 1, where a PostgreSQL SERIAL ends (bigint there; the SQLite INTEGER key is 64-bit)', async () => {
+    const last32 = 2 ** 31 - 1;
+    if (t.dbUrl) await t.dataSource.query(`SELECT setval('request_log_id_seq', ${last32})`);
+    // SQLite's AUTOINCREMENT continues after the highest id ever used.
+    else await t.dataSource.query(`INSERT INTO "request_log" ("id", "ts", "method", "route", "status", "duration_ms") VALUES (${last32}, 0, 'GET', '/seed', 200, 0)`);
+    await request(t.http).get('/health').expect(200);
+    await expect(t.app.get(RequestLogWriter).flush()).resolves.toBe(true);
+    const rows = await t.dataSource.getRepository(RequestLog).find({ where: { route: '/health' }, order: { id: 'DESC' }, take: 1 });
+    expect(rows.map((r) => r.id)).toEqual([last32 + 1]);
+  });
+
   it('writes steady traffic once a tick, not a statement per handful of rows, and flush() still writes every row', async () => {
     const repo = t.app.get(TrafficRepository);
     const before = await t.dataSource.getRepository(RequestLog).count();

@@ -5,7 +5,7 @@ import sqlite3 from 'sqlite3';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app.config';
 import type { DialectKind } from './dialect';
-import { ENTITIES } from './entities';
+import { entitiesFor } from './entities';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { SafeQueryLogger } from './safe-query-logger';
@@ -17,8 +17,9 @@ export function databaseKind(db: AppConfig['db']): DialectKind {
 
 export function buildDataSourceOptions(db: AppConfig['db']): DataSourceOptions {
   // The app applies pending migrations itself at start (openDatabase in migrate.ts), under a lock on PostgreSQL.
-  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logger: new SafeQueryLogger() };
-  if (databaseKind(db) === 'postgres') {
+  const kind = databaseKind(db);
+  const common = { entities: entitiesFor(kind), synchronize: false, migrationsRun: false, logger: new SafeQueryLogger() };
+  if (kind === 'postgres') {
     return {
       ...common,
       type: 'postgres',
