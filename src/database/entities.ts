@@ -11,10 +11,8 @@ import { TrafficRun } from '../traffic/traffic-run.entity';
 import { User } from '../users/user.entity';
 import type { DialectKind } from './dialect';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-type Entity = Function | EntitySchema<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 /** Every entity of the schema on `kind`; the migrations of each driver must reproduce exactly these. */
-export function entitiesFor(kind: DialectKind): Entity[] {
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export function entitiesFor(kind: DialectKind): (Function | EntitySchema)[] {
   return [User, Session, SiweNonce, Execution, TokenTotal, requestLogSchema(kind), MetricsRollup, RolledHour, TrafficRun, Setting];
 }
