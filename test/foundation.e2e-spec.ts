@@ -44,6 +44,15 @@ describe('foundation: error model, health, metrics, docs', () => {
     expect(res.headers['x-correlation-id']).toBeDefined();
   });
 
+  it('reads a chunked body (Transfer-Encoding, no Content-Length) too: malformed JSON is 400 INVALID_JSON', async () => {
+    const req = request(t.http).post('/health').set('content-type', 'application/json');
+    // Written as a stream: node sends it chunked, without a Content-Length.
+    req.write('{"a":');
+    const res = await req;
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_JSON');
+  });
+
   it('answers a body over 64 KiB with 413 PAYLOAD_TOO_LARGE', async () => {
     const res = await request(t.http)
       .post('/health')
