@@ -1,7 +1,7 @@
 // A real EVM node (Foundry's anvil, in a child process) on 127.0.0.1 with a funded account, plus a JSON-RPC proxy in
 // front of it that counts calls per method and can be taken down (closed port) or made to hang (timeouts) on demand.
 import { spawn } from 'node:child_process';
-import { JsonRpcProvider, Network, Wallet, parseEther, toQuantity } from 'ethers';
+import { JsonRpcProvider, Network, Provider, TransactionReceipt, Wallet, parseEther, toQuantity } from 'ethers';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -31,6 +31,22 @@ export interface Devnet {
    */
   reorg(depth: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The receipt of `hash`, polled every 10 ms for up to `timeoutMs`. anvil's automine mines in a background task, so
+ * for a moment after `eth_sendRawTransaction` returns the receipt can still be null; reading it once right after the
+ * send is a race (seen in CI). Unlike ethers' `tx.wait()`, this neither waits for the 4 s block poll nor throws on a
+ * reverted (status 0) receipt. Rejects if no receipt appears in time.
+ */
+export async function waitForReceipt(provider: Provider, hash: string, timeoutMs = 10_000): Promise<TransactionReceipt> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const receipt = await provider.getTransactionReceipt(hash);
+    if (receipt) return receipt;
+    if (Date.now() > deadline) throw new Error(`no receipt for ${hash} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 export interface DevnetOptions {
