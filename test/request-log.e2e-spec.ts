@@ -5,6 +5,7 @@ import { FLUSH_INTERVAL_MS, RequestLogWriter } from '../src/traffic/request-log.
 import { TrafficRepository } from '../src/traffic/traffic.repository';
 import { UNMATCHED_ROUTE } from '../src/traffic/request-fields';
 import { User } from '../src/users/user.entity';
+import { UsersService } from '../src/users/users.service';
 import { RequestLog } from '../src/traffic/request-log.entity';
 import { bootTestApp, openTestDataSource, tempDbPath, TestApp } from './support/app';
 
@@ -121,6 +122,40 @@ describe('request logging: buffer health, users seen, disabled logging', () => {
     expect((await users.findOneByOrFail({ id: seen.id })).lastSeenAt).toBe(now);
     expect((await users.findOneByOrFail({ id: ahead.id })).lastSeenAt).toBe(future);
     expect(await users.count()).toBe(2);
+  });
+
+  it('flush() also writes rows that arrive while a drain waits for its last_seen_at updates', async () => {
+    const before = await t.dataSource.getRepository(RequestLog).count();
+    const buffer = t.app.get(RequestLogBuffer);
+    const users = t.app.get(UsersService);
+    const base = { method: 'GET', route: '/api/session/status', status: 200, durationMs: 1, runId: null, correlationId: null, errorCode: null };
+    // The real update, held until released: the drain has left its write loop and waits for it.
+    const touch = users.touchLastSeen.bind(users);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let touching!: () => void;
+    const touched = new Promise<void>((resolve) => (touching = resolve));
+    const spy = jest.spyOn(users, 'touchLastSeen').mockImplementationOnce(async (seen) => {
+      touching();
+      await held;
+      return touch(seen);
+    });
+    try {
+      buffer.push({ ...base, ts: Date.now(), userHash: 'd'.repeat(64) });
+      const first = t.app.get(RequestLogWriter).flush();
+      await touched;
+      // One turn of the event loop: the drain finds the buffer empty and waits for the update.
+      await new Promise((resolve) => setImmediate(resolve));
+      buffer.push({ ...base, ts: Date.now(), userHash: null });
+      const second = t.app.get(RequestLogWriter).flush();
+      release();
+      await expect(first).resolves.toBe(true);
+      await expect(second).resolves.toBe(true);
+      expect(await t.dataSource.getRepository(RequestLog).count()).toBe(before + 2);
+    } finally {
+      release();
+      spy.mockRestore();
+    }
   });
 
   it('keeps logging past id 2^31 - 1, where a PostgreSQL SERIAL ends (bigint there; the SQLite INTEGER key is 64-bit)', async () => {

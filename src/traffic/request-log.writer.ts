@@ -107,12 +107,17 @@ export class RequestLogWriter implements OnModuleInit, OnApplicationBootstrap, B
   }
 
   /**
-   * Writes everything buffered. Concurrent calls share the running flush (which keeps draining what arrives
-   * meanwhile). Resolves false when a write failed: those rows are back in the buffer for the next attempt.
+   * Writes everything buffered. Concurrent calls share the running drain (which keeps draining what arrives
+   * meanwhile); one that joins a drain already past its write loop (waiting for its last_seen_at updates) starts
+   * another for the rows that came after. Resolves false when a write failed: those rows are back in the buffer for
+   * the next attempt.
    */
-  flush(): Promise<boolean> {
-    this.untilEmpty = true;
-    return this.startDrain();
+  async flush(): Promise<boolean> {
+    for (;;) {
+      this.untilEmpty = true;
+      const ok = await this.startDrain();
+      if (!ok || this.buffer.queued === 0 || !this.repo.isOpen || this.pastDeadline()) return ok;
+    }
   }
 
   /** Set once the app has shut down: what happened to the rows it still had. */
