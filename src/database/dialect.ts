@@ -16,6 +16,7 @@
 // from RETURNING *without* their transformer (a UnitsColumn becomes a string there). Re-read the row instead of using
 // such fields of the object you saved.
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { runPrepared } from './sqlite-statements';
 
 export type DialectKind = 'sqlite' | 'postgres';
 
@@ -81,6 +82,11 @@ export class Dialect {
     // TypeORM's SQLite runner sends statements that start with INSERT/UPDATE/DELETE through sqlite3's run(), which
     // drops RETURNING rows; a leading comment routes them through all(), and the rows returned are the rows affected.
     const returning = this.kind === 'sqlite' && /\bRETURNING\b/i.test(sql);
+    // SQLite: a kept prepared statement (sqlite-statements.ts); a closed DataSource goes TypeORM's way for its error.
+    if (this.kind === 'sqlite' && manager.connection.isInitialized) {
+      const { rows, changes } = await runPrepared<T>(manager.connection, sql, params, returning);
+      return { rows, affected: returning ? rows.length : changes };
+    }
     return withRunner(manager, async (runner) => {
       const result = await runner.query(returning ? `/* returning */ ${sql}` : sql, params, true);
       const rows = (result.records ?? []) as T[];

@@ -17,7 +17,7 @@ export class SessionsRepository {
   /** Stores a fresh, unused nonce. */
   async insertNonce(nonce: string, expiresAt: number): Promise<void> {
     const q = this.dialect;
-    await this.dataSource.query(`INSERT INTO "siwe_nonces" ("nonce", "expires_at", "used_at") VALUES (${q.placeholders(2)}, NULL)`, [nonce, expiresAt]);
+    await q.execute(this.dataSource.manager, `INSERT INTO "siwe_nonces" ("nonce", "expires_at", "used_at") VALUES (${q.placeholders(2)}, NULL)`, [nonce, expiresAt]);
   }
 
   /** Marks the nonce used if it is unused and unexpired at `now`; true if this call did. */
