@@ -9,7 +9,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { EXIT, newProgram, positiveInt, runTool, ToolError } from '../tools/lib/cli';
 import { Driver, Phase, PHASES, Recorder } from './lib/figures';
 import { AppEntry, ROOT } from './lib/processes';
-import { DriverStatus, figureReports, markdownTable, missingFigures } from './lib/report';
+import { DriverStatus, figureReports, markdownTable, missedGoals, missesText, missingFigures } from './lib/report';
 import { devnetLoadPhase } from './phases/devnet-load';
 import { RequestPathSettings, requestPathPhase } from './phases/request-path';
 import { ScaleSettings, scalePhase } from './phases/scale';
@@ -94,6 +94,7 @@ async function main(): Promise<number> {
   const table = markdownTable(reports.filter((r) => phases.includes(r.phase)), drivers, settings.runs);
   const finished = new Date();
   const missing = missingFigures(reports, drivers, phases);
+  const misses = missedGoals(reports.filter((r) => phases.includes(r.phase)));
   const report = {
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
@@ -105,6 +106,7 @@ async function main(): Promise<number> {
     drivers,
     figures: reports,
     missing,
+    misses,
     notes: rec.notes,
     table,
   };
@@ -113,7 +115,7 @@ async function main(): Promise<number> {
   const file = join(outDir, `bench-${started.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
-  process.stdout.write(`${table}\n\n`);
+  process.stdout.write(`${table}\n\n${missesText(misses)}\n\n`);
   for (const note of rec.notes) process.stdout.write(`note: ${note}\n`);
   process.stdout.write(`Took ${report.durationS} s, load average ${report.machine.loadavgEnd.map((l) => l.toFixed(2)).join(' ')} at the end. JSON: ${file}\n`);
   if (missing.length > 0) throw new ToolError(`figures missing: ${missing.join(', ')}`, EXIT.RUNTIME);

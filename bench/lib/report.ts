@@ -1,5 +1,5 @@
 // The benchmark's outputs: one Markdown table (median and min–max per figure, goal, met) and the JSON report.
-import { Driver, FIGURES, FigureDef, meets, Phase, Recorder, Summary } from './figures';
+import { CAUSES, Driver, FIGURES, FigureDef, meets, Phase, Recorder, Summary } from './figures';
 
 export interface DriverStatus {
   sqlite: 'measured' | 'failed';
@@ -63,4 +63,42 @@ export function markdownTable(reports: FigureReport[], drivers: DriverStatus, ru
 export function missingFigures(reports: FigureReport[], drivers: DriverStatus, phases: Phase[]): string[] {
   const wanted: Driver[] = drivers.postgres === 'skipped' ? ['sqlite'] : ['sqlite', 'postgres'];
   return reports.filter((r) => phases.includes(r.phase)).flatMap((r) => wanted.filter((d) => r[d] === null).map((d) => `${d} ${r.key}`));
+}
+
+export interface Miss {
+  driver: Driver;
+  key: string;
+  label: string;
+  /** The judged value: the median, or the worst run for a "never more than" goal. */
+  value: number;
+  goal: string;
+  /** The bullet of docs/performance.md that names the measured cause; null when none is on record. */
+  cause: string | null;
+}
+
+/** Every goal the run missed, per driver, with where its measured cause is written down. */
+export function missedGoals(reports: FigureReport[]): Miss[] {
+  const misses: Miss[] = [];
+  for (const r of reports) {
+    for (const driver of ['sqlite', 'postgres'] as const) {
+      const s = r[driver];
+      if (r.met[driver] !== false || !s) continue;
+      const value = r.judge === 'max' ? s.max : s.median;
+      misses.push({ driver, key: r.key, label: r.label, value, goal: goalText(r), cause: CAUSES[r.key]?.[driver] ?? null });
+    }
+  }
+  return misses;
+}
+
+export function missesText(misses: Miss[]): string {
+  if (misses.length === 0) return 'Every goal met.';
+  const name = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+  return [
+    'Missed goals, each with the bullet of docs/performance.md ("Measured causes of the misses") that gives its measured cause and profile:',
+    ...misses.map((m) => {
+      const where = m.cause ? `measured cause: "${m.cause}"` : 'no measured cause on record: profile it and write it down there';
+      const f = FIGURES.find((x) => x.key === m.key)!;
+      return `- ${name[m.driver]}, ${m.label}: ${fmt(f.unit, m.value)}${f.unit === '×' ? '' : ` ${f.unit}`}, goal ${m.goal} — ${where}`;
+    }),
+  ].join('\n');
 }
