@@ -94,7 +94,7 @@ describe('kept SQLite statements', () => {
     }
   });
 
-  it('run SQL longer than the kept limit as a one-off statement', async () => {
+  it('send SQL longer than the kept limit through TypeORM\'s runner, with the same result', async () => {
     const rows = 400;
     const sql = `INSERT INTO "t" ("k", "v") VALUES ${Array.from({ length: rows }, () => '(?, ?)').join(', ')}`;
     expect(sql.length).toBeGreaterThan(MAX_SQL_LENGTH);

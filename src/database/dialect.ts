@@ -16,7 +16,7 @@
 // from RETURNING *without* their transformer (a UnitsColumn becomes a string there). Re-read the row instead of using
 // such fields of the object you saved.
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { runPrepared } from './sqlite-statements';
+import { MAX_SQL_LENGTH, runPrepared } from './sqlite-statements';
 
 export type DialectKind = 'sqlite' | 'postgres';
 
@@ -82,8 +82,9 @@ export class Dialect {
     // TypeORM's SQLite runner sends statements that start with INSERT/UPDATE/DELETE through sqlite3's run(), which
     // drops RETURNING rows; a leading comment routes them through all(), and the rows returned are the rows affected.
     const returning = this.kind === 'sqlite' && /\bRETURNING\b/i.test(sql);
-    // SQLite: a kept prepared statement (sqlite-statements.ts); a closed DataSource goes TypeORM's way for its error.
-    if (this.kind === 'sqlite' && manager.connection.isInitialized) {
+    // SQLite: a kept prepared statement (sqlite-statements.ts). Long SQL (multi-row VALUES lists, run once) and a
+    // closed DataSource (for TypeORM's error) go TypeORM's way.
+    if (this.kind === 'sqlite' && sql.length <= MAX_SQL_LENGTH && manager.connection.isInitialized) {
       const { rows, changes } = await runPrepared<T>(manager.connection, sql, params, returning);
       return { rows, affected: returning ? rows.length : changes };
     }

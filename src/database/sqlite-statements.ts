@@ -2,12 +2,12 @@
 //
 // TypeORM's SQLite runner sends each query through sqlite3's `Database.run()`/`all()`, which prepare the statement,
 // run it and finalize it: three trips to libuv's thread pool (each a wake-up of a worker and a completion on the event
-// loop) and a fresh parse of the SQL. A kept statement is one trip. For the four statements of a sign-in that is
-// ~140 → ~55 µs of main-thread CPU and ~220 → ~110 µs on the pool (node-sqlite3 alone, 8 in flight, alternating
-// rounds), besides TypeORM's own per-query work.
+// loop) and a fresh parse of the SQL. A kept statement is one trip. The four statements of a sign-in cost 360 µs of
+// main-thread and 250 µs of pool CPU through TypeORM's runner, 125 and 140 µs kept (a DataSource on a SQLite file,
+// 8 in flight, alternating rounds).
 //
-// What is kept: SQL text of at most MAX_SQL_LENGTH characters (the fixed statements of the hot paths; a multi-row
-// INSERT with thousands of placeholders runs once and goes the usual way), the MAX_STATEMENTS most recently used.
+// What is kept: SQL text of at most MAX_SQL_LENGTH characters (the fixed statements of the hot paths; `Dialect.execute`
+// sends a multi-row INSERT with thousands of placeholders through TypeORM), the MAX_STATEMENTS most recently used.
 // What stays as TypeORM has it: the error (a QueryFailedError, logged through the DataSource's logger), which
 // statements return rows (`run()` for INSERT/UPDATE/DELETE, `all()` for the rest and for RETURNING), and the one
 // connection (a statement inside a transaction runs in it, as TypeORM's own queries do on SQLite).
@@ -100,7 +100,7 @@ const caches = new WeakMap<Database, StatementCache>();
 const RUN_PREFIXES = ['INSERT ', 'UPDATE ', 'DELETE '];
 
 /**
- * Runs sql on the SQLite connection of ds with a kept prepared statement (or a one-off one for long SQL).
+ * Runs sql (at most MAX_SQL_LENGTH characters) on the SQLite connection of ds with a kept prepared statement.
  * `returning`: the statement returns rows although it writes (read through all()).
  */
 export function runPrepared<T>(ds: DataSource, sql: string, params: unknown[], returning: boolean): Promise<StatementResult<T>> {
@@ -112,17 +112,8 @@ export function runPrepared<T>(ds: DataSource, sql: string, params: unknown[], r
       ds.logger.logQueryError(err, sql, params);
       reject(new QueryFailedError(sql, params, err));
     };
-    if (sql.length > MAX_SQL_LENGTH) return oneOff(db, sql, params, wantsRows, done);
     let cache = caches.get(db);
     if (!cache) caches.set(db, (cache = new StatementCache(db)));
     cache.run(sql, params, wantsRows, done);
-  });
-}
-
-function oneOff<T>(db: Database, sql: string, params: unknown[], wantsRows: boolean, done: Done<T>): void {
-  if (wantsRows) db.all<T>(sql, params, (err, rows) => (err ? done(err) : done(null, { rows, changes: 0 })));
-  else db.run(sql, params, function (this: RunResult, err) {
-    if (err) done(err);
-    else done(null, { rows: [], changes: this.changes });
   });
 }
